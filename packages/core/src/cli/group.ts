@@ -1,0 +1,48 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { FacePipeline } from '../pipeline.js';
+import { groupImages } from '../result.js';
+import { overridesFrom, parseCommand, pipelineHelp, run, userPath } from './args.js';
+import { listPhotos } from './photos.js';
+import { progressReporter } from './progress.js';
+
+const usage = `usage: pnpm group <folder> [--out result.json]
+Groups the photos under <folder> (recursively) into persons and writes the result as JSON
+(to --out, else to stdout). Exit status 1 when any photo could not be analysed.
+${pipelineHelp}`;
+
+run(async () => {
+  const { values, positionals } = parseCommand({ out: { type: 'string', short: 'o' } });
+  if (values.help || positionals.length !== 1) {
+    process.stderr.write(`${usage}\n`);
+    return values.help ? 0 : 2;
+  }
+  const folder = userPath(positionals[0]);
+  if (!(await stat(folder).catch(() => null))?.isDirectory()) throw new Error(`${folder} is not a folder`);
+  const photos = await listPhotos(folder);
+  if (photos.length === 0) throw new Error(`no photos under ${folder}`);
+
+  const pipeline = await FacePipeline.create(overridesFrom(values));
+  const progress = progressReporter('analysing');
+  const images = await pipeline.analyseAll(photos, progress.update);
+  progress.end();
+  const result = groupImages(images, {
+    threshold: pipeline.groupingThreshold,
+    neighbours: pipeline.config.grouping.neighbours,
+  });
+
+  const json = `${JSON.stringify(result, null, 1)}\n`;
+  if (values.out) {
+    const out = userPath(values.out);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, json);
+  } else {
+    process.stdout.write(json);
+  }
+  const failed = result.images.filter((image) => image.error);
+  for (const image of failed) process.stderr.write(`failed: ${image.path}: ${image.error}\n`);
+  process.stderr.write(
+    `${photos.length} photos, ${result.faces.length} faces, ${result.persons.length} persons, ${failed.length} failed\n`,
+  );
+  return failed.length > 0 ? 1 : 0;
+});

@@ -1,0 +1,83 @@
+import { defaultModelsDir } from './models.js';
+
+export type ExecutionProvider = 'cpu' | 'cuda';
+export type DetectorId = 'mtcnn' | 'scrfd';
+
+export interface MtcnnConfig {
+  /** Smallest face searched for, in pixels of the analysed image. */
+  minFaceSize: number;
+  /** Image pyramid scale step. */
+  scaleFactor: number;
+  /** P-Net, R-Net, O-Net face-probability thresholds. */
+  thresholds: [number, number, number];
+}
+
+export interface ScrfdConfig {
+  scoreThreshold: number;
+  nmsThreshold: number;
+}
+
+export interface GroupingConfig {
+  /** Average-linkage cosine above which two clusters are one person; null takes the embedder's own. */
+  threshold: number | null;
+  /** Neighbours kept per face in the similarity graph (exact average linkage while faces <= neighbours+1). */
+  neighbours: number;
+}
+
+export interface PipelineConfig {
+  modelsDir: string;
+  detector: DetectorId;
+  /** An embedder id from models/manifest.json. */
+  embedder: string;
+  executionProvider: ExecutionProvider;
+  /** ONNX Runtime intra-op threads (0: ONNX Runtime's choice). */
+  threads: number;
+  /** Photos are analysed with their longer side at most this many pixels. */
+  maxImageSide: number;
+  /** Photos with more pixels than this are refused before decoding. */
+  maxInputPixels: number;
+  /** Photos analysed together; crops of all their faces go through the embedder in one batch. */
+  batchPhotos: number;
+  mtcnn: MtcnnConfig;
+  scrfd: ScrfdConfig;
+  grouping: GroupingConfig;
+}
+
+export const defaultConfig = (): PipelineConfig => ({
+  modelsDir: defaultModelsDir(),
+  detector: (process.env.FACE_DETECTOR as DetectorId) || 'mtcnn',
+  embedder: process.env.FACE_EMBEDDER || 'mobilefacenet-ms1mv3',
+  executionProvider: (process.env.FACE_EXECUTION_PROVIDER as ExecutionProvider) || 'cpu',
+  threads: Number(process.env.FACE_THREADS ?? 0),
+  maxImageSide: Number(process.env.FACE_MAX_IMAGE_SIDE ?? 1600),
+  maxInputPixels: 100_000_000,
+  batchPhotos: 8,
+  mtcnn: { minFaceSize: 20, scaleFactor: 0.709, thresholds: [0.6, 0.7, 0.7] },
+  scrfd: { scoreThreshold: 0.5, nmsThreshold: 0.4 },
+  grouping: { threshold: null, neighbours: 100 },
+});
+
+export type ConfigOverrides = Partial<Omit<PipelineConfig, 'mtcnn' | 'scrfd' | 'grouping'>> & {
+  mtcnn?: Partial<MtcnnConfig>;
+  scrfd?: Partial<ScrfdConfig>;
+  grouping?: Partial<GroupingConfig>;
+};
+
+export function resolveConfig(overrides: ConfigOverrides = {}): PipelineConfig {
+  const base = defaultConfig();
+  const config: PipelineConfig = {
+    ...base,
+    ...overrides,
+    mtcnn: { ...base.mtcnn, ...overrides.mtcnn },
+    scrfd: { ...base.scrfd, ...overrides.scrfd },
+    grouping: { ...base.grouping, ...overrides.grouping },
+  };
+  if (!['cpu', 'cuda'].includes(config.executionProvider)) {
+    throw new Error(`executionProvider must be "cpu" or "cuda", not "${config.executionProvider}"`);
+  }
+  if (!['mtcnn', 'scrfd'].includes(config.detector)) {
+    throw new Error(`detector must be "mtcnn" or "scrfd", not "${config.detector}"`);
+  }
+  if (!(config.maxImageSide >= 64)) throw new Error('maxImageSide must be at least 64 pixels');
+  return config;
+}

@@ -1,0 +1,17 @@
+export { alignFaces, ARCFACE_TEMPLATE_112, templateFor } from './align.js';
+export { defaultConfig, resolveConfig } from './config.js';
+export type { ConfigOverrides, DetectorId, ExecutionProvider, GroupingConfig, MtcnnConfig, PipelineConfig } from './config.js';
+export { Embedder, l2Normalise } from './embed.js';
+export { compareIds, groupFaces } from './group.js';
+export type { GroupingConstraints, GroupingFace, GroupingOptions } from './group.js';
+export { decodeImage, ImageError } from './image.js';
+export { defaultModelsDir, manifest, modelEntry, ModelFileError, repoRoot } from './models.js';
+export type { ModelEntry, TensorInput } from './models.js';
+export { MtcnnDetector } from './mtcnn.js';
+export { FacePipeline, sourceKey } from './pipeline.js';
+export type { ImageSource, Progress, StageTimes } from './pipeline.js';
+export { faceRecognition } from './recognition.js';
+export type { FaceRecognitionOptions, FaceRecognitionResult } from './recognition.js';
+export { groupImages } from './result.js';
+export type { FaceResult, GroupingResult, ImageResult, Person, ScorerFace } from './result.js';
+export type * from './types.js';

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import type { ExecutionProvider } from './config.js';
+import { log } from './log.js';
+
+export type ColorOrder = 'rgb' | 'bgr';
+
+/** How a model wants its pixels: NCHW float, value = (pixel - mean[c]) / std[c] per R, G, B channel. */
+export interface TensorInput {
+  name: string;
+  layout: 'NCHW';
+  size?: number;
+  colorOrder: ColorOrder;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export interface ModelEntry {
+  id: string;
+  kind: 'mtcnn-stage' | 'detector' | 'embedder';
+  description: string;
+  /** Path relative to the models directory. */
+  file: string;
+  sha256: string;
+  input: TensorInput;
+  outputs: Record<string, unknown>;
+  /** Embedders: length of the embedding vector. */
+  dimension?: number;
+  /** Embedders: cosine above which two faces are likely the same person (from the model's README). */
+  sameIdentityCosine?: number;
+}
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const manifestPath = join(repoRoot, 'models', 'manifest.json');
+export const manifest: { models: ModelEntry[] } = JSON.parse(readFileSync(manifestPath, 'utf8'));
+
+export function modelEntry(id: string, kind?: ModelEntry['kind']): ModelEntry {
+  const entry = manifest.models.find((m) => m.id === id && (!kind || m.kind === kind));
+  if (!entry) {
+    const known = manifest.models.filter((m) => !kind || m.kind === kind).map((m) => m.id);
+    throw new Error(`Unknown ${kind ?? 'model'} "${id}". Models in models/manifest.json: ${known.join(', ')}`);
+  }
+  return entry;
+}
+
+/** FACE_MODELS_DIR, else ../shared/models beside the checkout. */
+export function defaultModelsDir(): string {
+  return process.env.FACE_MODELS_DIR
+    ? resolve(process.env.FACE_MODELS_DIR)
+    : resolve(repoRoot, '..', 'shared', 'models');
+}
+
+export class ModelFileError extends Error {
+  override name = 'ModelFileError';
+}
+
+const verified = new Map<string, Promise<string>>();
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Resolves a model's file and checks its sha256 once per process. */
+export function modelPath(entry: ModelEntry, modelsDir: string): Promise<string> {
+  const path = join(modelsDir, entry.file);
+  let pending = verified.get(path);
+  if (!pending) {
+    pending = (async () => {
+      const howTo =
+        `Copy the model files (see models/manifest.json) into ${modelsDir}, ` +
+        'or set FACE_MODELS_DIR to the folder that holds them (laid out as mtcnn/, arcface/, scrfd/).';
+      if (!existsSync(path)) {
+        throw new ModelFileError(`Model file ${entry.file} (${entry.description}) not found at ${path}. ${howTo}`);
+      }
+      const actual = await sha256Of(path);
+      if (actual !== entry.sha256) {
+        throw new ModelFileError(
+          `Model file ${path} has sha256 ${actual}, expected ${entry.sha256} for ${entry.id}. ${howTo}`,
+        );
+      }
+      return path;
+    })();
+    pending.catch(() => verified.delete(path));
+    verified.set(path, pending);
+  }
+  return pending;
+}
+
+export interface SessionOptions {
+  modelsDir: string;
+  executionProvider: ExecutionProvider;
+  /** ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose. */
+  threads: number;
+}
+
+let cudaFallbackLogged = false;
+
+/** Opens an ONNX Runtime session on the configured provider; CUDA falls back to CPU with one log line. */
+export async function openSession(entry: ModelEntry, options: SessionOptions): Promise<ort.InferenceSession> {
+  const path = await modelPath(entry, options.modelsDir);
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: options.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+  };
+  if (options.executionProvider === 'cuda') {
+    try {
+      return await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda', 'cpu'] });
+    } catch (error) {
+      if (!cudaFallbackLogged) {
+        cudaFallbackLogged = true;
+        const reason = (error as Error).message.split('\n')[0].slice(0, 160);
+        log.warn(`CUDA execution provider unavailable, using CPU (${reason})`);
+      }
+    }
+  }
+  return ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
+}

@@ -1,0 +1,167 @@
+import * as ort from 'onnxruntime-node';
+import { nms, square, type ScoredBox } from './boxes.js';
+import type { MtcnnConfig } from './config.js';
+import { modelEntry, openSession, type ModelEntry, type SessionOptions } from './models.js';
+import { resizeAreaInto } from './resample.js';
+import type { DecodedImage, DetectedFace, FaceDetector, Landmarks } from './types.js';
+
+/** A candidate with its box regression (fractions of the box's width/height). */
+interface Candidate extends ScoredBox {
+  reg: [number, number, number, number];
+}
+
+const PNET_STRIDE = 2;
+const PNET_CELL = 12;
+
+/**
+ * MTCNN (Zhang et al. 2016) with the conventions of facenet-pytorch, except that R-Net and O-Net crops are
+ * zero-padded where the box leaves the photo, as the original MTCNN does (see models/mtcnn README).
+ */
+export class MtcnnDetector implements FaceDetector {
+  private constructor(
+    private readonly config: MtcnnConfig,
+    private readonly nets: Record<'pnet' | 'rnet' | 'onet', { session: ort.InferenceSession; entry: ModelEntry }>,
+  ) {}
+
+  static async create(config: MtcnnConfig, options: SessionOptions): Promise<MtcnnDetector> {
+    const open = async (id: string) => {
+      const entry = modelEntry(id, 'mtcnn-stage');
+      return { entry, session: await openSession(entry, options) };
+    };
+    const [pnet, rnet, onet] = await Promise.all([open('mtcnn-pnet'), open('mtcnn-rnet'), open('mtcnn-onet')]);
+    return new MtcnnDetector(config, { pnet, rnet, onet });
+  }
+
+  async detect(image: DecodedImage): Promise<DetectedFace[]> {
+    const proposals = await this.propose(image);
+    if (proposals.length === 0) return [];
+    const refined = await this.refine(image, proposals);
+    if (refined.length === 0) return [];
+    return this.output(image, refined);
+  }
+
+  /** Scales of the image pyramid: the smallest face maps to P-Net's 12-pixel window. */
+  pyramidScales(width: number, height: number): number[] {
+    const scales: number[] = [];
+    let scale = PNET_CELL / this.config.minFaceSize;
+    let side = Math.min(width, height) * scale;
+    while (side >= PNET_CELL) {
+      scales.push(scale);
+      scale *= this.config.scaleFactor;
+      side *= this.config.scaleFactor;
+    }
+    return scales;
+  }
+
+  /** Stage 1: P-Net over the pyramid, NMS per scale then across scales, calibrated, squared. */
+  private async propose(image: DecodedImage): Promise<ScoredBox[]> {
+    const { session, entry } = this.nets.pnet;
+    const threshold = this.config.thresholds[0];
+    const all: Candidate[] = [];
+    for (const scale of this.pyramidScales(image.width, image.height)) {
+      const w = Math.trunc(image.width * scale + 1);
+      const h = Math.trunc(image.height * scale + 1);
+      const data = new Float32Array(3 * w * h);
+      resizeAreaInto(image.pixels, image.width, image.height, { x: 0, y: 0, width: image.width, height: image.height }, w, h, entry.input, data, 0);
+      const out = await session.run({ [entry.input.name]: new ort.Tensor('float32', data, [1, 3, h, w]) });
+      const prob = out.prob.data as Float32Array;
+      const reg = out.bbox_reg.data as Float32Array;
+      const [, , outH, outW] = out.prob.dims as number[];
+      const plane = outH * outW;
+      const found: Candidate[] = [];
+      for (let i = 0; i < outH; i++) {
+        for (let j = 0; j < outW; j++) {
+          const k = i * outW + j;
+          const score = prob[plane + k];
+          if (score < threshold) continue;
+          found.push({
+            x1: Math.floor((PNET_STRIDE * j + 1) / scale),
+            y1: Math.floor((PNET_STRIDE * i + 1) / scale),
+            x2: Math.floor((PNET_STRIDE * j + PNET_CELL) / scale),
+            y2: Math.floor((PNET_STRIDE * i + PNET_CELL) / scale),
+            score,
+            reg: [reg[k], reg[plane + k], reg[2 * plane + k], reg[3 * plane + k]],
+          });
+        }
+      }
+      for (const index of nms(found, 0.5)) all.push(found[index]);
+    }
+    return nms(all, 0.7).map((index) => square(calibrate(all[index], 0)));
+  }
+
+  /** Stage 2: R-Net on 24x24 crops of every proposal in one batch. */
+  private async refine(image: DecodedImage, boxes: ScoredBox[]): Promise<ScoredBox[]> {
+    const { prob, reg } = await this.classifyCrops(this.nets.rnet, image, boxes);
+    const passed: Candidate[] = [];
+    boxes.forEach((box, n) => {
+      const score = prob[2 * n + 1];
+      if (score > this.config.thresholds[1]) passed.push({ ...box, score, reg: regressionAt(reg, n) });
+    });
+    return nms(passed, 0.7).map((index) => square(calibrate(passed[index], 1)));
+  }
+
+  /** Stage 3: O-Net on 48x48 crops; landmarks, calibrated boxes, final NMS on the smaller area. */
+  private async output(image: DecodedImage, boxes: ScoredBox[]): Promise<DetectedFace[]> {
+    const { prob, reg, landmarks } = await this.classifyCrops(this.nets.onet, image, boxes);
+    const faces: (Candidate & { landmarks: Landmarks })[] = [];
+    boxes.forEach((box, n) => {
+      const score = prob[2 * n + 1];
+      if (!(score > this.config.thresholds[2])) return;
+      const w = box.x2 - box.x1 + 1;
+      const h = box.y2 - box.y1 + 1;
+      const points: Landmarks = [];
+      for (let k = 0; k < 5; k++) {
+        points.push([box.x1 + landmarks![10 * n + k] * w - 1, box.y1 + landmarks![10 * n + 5 + k] * h - 1]);
+      }
+      faces.push({ ...calibrate({ ...box, score, reg: regressionAt(reg, n) }, 1), landmarks: points });
+    });
+    return nms(faces, 0.7, 'min').map((index) => {
+      const f = faces[index];
+      return { box: [f.x1, f.y1, f.x2, f.y2], score: f.score, landmarks: f.landmarks };
+    });
+  }
+
+  /** Crops each box (zero-padded outside the photo), area-resized to the net's input, in one batch. */
+  private async classifyCrops(
+    net: { session: ort.InferenceSession; entry: ModelEntry },
+    image: DecodedImage,
+    boxes: ScoredBox[],
+  ): Promise<{ prob: Float32Array; reg: Float32Array; landmarks?: Float32Array }> {
+    const size = net.entry.input.size!;
+    const slot = 3 * size * size;
+    const data = new Float32Array(boxes.length * slot);
+    boxes.forEach((box, n) => {
+      // Integer box as MTCNN crops it: columns trunc(x1)-1 .. trunc(x2)-1 inclusive (1-based origin).
+      const x = Math.trunc(box.x1) - 1;
+      const y = Math.trunc(box.y1) - 1;
+      const width = Math.max(1, Math.trunc(box.x2) - Math.trunc(box.x1) + 1);
+      const height = Math.max(1, Math.trunc(box.y2) - Math.trunc(box.y1) + 1);
+      resizeAreaInto(image.pixels, image.width, image.height, { x, y, width, height }, size, size, net.entry.input, data, n * slot);
+    });
+    const out = await net.session.run({
+      [net.entry.input.name]: new ort.Tensor('float32', data, [boxes.length, 3, size, size]),
+    });
+    return {
+      prob: out.prob.data as Float32Array,
+      reg: out.bbox_reg.data as Float32Array,
+      landmarks: out.landmarks?.data as Float32Array | undefined,
+    };
+  }
+}
+
+function regressionAt(reg: Float32Array, n: number): Candidate['reg'] {
+  return [reg[4 * n], reg[4 * n + 1], reg[4 * n + 2], reg[4 * n + 3]];
+}
+
+/** Applies a box regression; P-Net's boxes use width x2-x1, later stages x2-x1+1 (MTCNN's conventions). */
+function calibrate(box: Candidate, plus: 0 | 1): ScoredBox {
+  const w = box.x2 - box.x1 + plus;
+  const h = box.y2 - box.y1 + plus;
+  return {
+    x1: box.x1 + box.reg[0] * w,
+    y1: box.y1 + box.reg[1] * h,
+    x2: box.x2 + box.reg[2] * w,
+    y2: box.y2 + box.reg[3] * h,
+    score: box.score,
+  };
+}

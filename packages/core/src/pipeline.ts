@@ -1,0 +1,181 @@
+import { readFile } from 'node:fs/promises';
+import { alignFaces } from './align.js';
+import { resolveConfig, type ConfigOverrides, type PipelineConfig } from './config.js';
+import { createDetector } from './detectors.js';
+import { Embedder } from './embed.js';
+import { decodeImage } from './image.js';
+import type { SessionOptions } from './models.js';
+import type { AnalysedFace, AnalysedImage, DecodedImage, DetectedFace, FaceDetector } from './types.js';
+
+/**
+ * A photo to analyse: a file path (its key is the path), or a key with a path, bytes, or a reader
+ * (for URLs and object storage, the caller decides how bytes are fetched).
+ */
+export type ImageSource =
+  | string
+  | { key: string; path: string }
+  | { key: string; buffer: Buffer }
+  | { key: string; read: () => Promise<Buffer> };
+
+export interface Progress {
+  done: number;
+  total: number;
+  failed: number;
+  faces: number;
+  /** The photo just finished. */
+  key: string;
+}
+
+/** Seconds spent per stage, summed over photos (stages of concurrent photos overlap in wall time). */
+export interface StageTimes {
+  decode: number;
+  detect: number;
+  align: number;
+  embed: number;
+}
+
+export function sourceKey(source: ImageSource): string {
+  return typeof source === 'string' ? source : source.key;
+}
+
+async function readSource(source: ImageSource): Promise<Buffer> {
+  if (typeof source === 'string') return readFile(source);
+  if ('buffer' in source) return source.buffer;
+  if ('path' in source) return readFile(source.path);
+  return source.read();
+}
+
+/** Photo → faces → aligned crops → embeddings, on the configured detector, embedder and device. */
+export class FacePipeline {
+  readonly stageTimes: StageTimes = { decode: 0, detect: 0, align: 0, embed: 0 };
+
+  private constructor(
+    readonly config: PipelineConfig,
+    private readonly detector: FaceDetector,
+    readonly embedder: Embedder,
+  ) {}
+
+  static async create(overrides: ConfigOverrides = {}): Promise<FacePipeline> {
+    const config = resolveConfig(overrides);
+    const session: SessionOptions = {
+      modelsDir: config.modelsDir,
+      executionProvider: config.executionProvider,
+      threads: config.threads,
+    };
+    const [detector, embedder] = await Promise.all([
+      createDetector(config, session),
+      Embedder.create(config.embedder, session),
+    ]);
+    return new FacePipeline(config, detector, embedder);
+  }
+
+  /** The cosine threshold for grouping: configured, else the embedder's own. */
+  get groupingThreshold(): number {
+    return this.config.grouping.threshold ?? this.embedder.entry.sameIdentityCosine ?? 0.45;
+  }
+
+  /**
+   * Analyses photos in batches of `batchPhotos`: each batch is decoded and detected concurrently, and all of
+   * its faces go through the embedder in one call. Yields each photo's result in input order; a photo that
+   * fails yields an `error` and the rest go on.
+   */
+  async *analyse(sources: ImageSource[], onProgress?: (progress: Progress) => void): AsyncGenerator<AnalysedImage> {
+    const progress = { done: 0, total: sources.length, failed: 0, faces: 0, key: '' };
+    for (let start = 0; start < sources.length; start += this.config.batchPhotos) {
+      const batch = sources.slice(start, start + this.config.batchPhotos);
+      for (const result of await this.analyseBatch(batch)) {
+        progress.done++;
+        progress.failed += result.error ? 1 : 0;
+        progress.faces += result.faces.length;
+        progress.key = result.key;
+        onProgress?.({ ...progress });
+        yield result;
+      }
+    }
+  }
+
+  async analyseAll(sources: ImageSource[], onProgress?: (progress: Progress) => void): Promise<AnalysedImage[]> {
+    const results: AnalysedImage[] = [];
+    for await (const result of this.analyse(sources, onProgress)) results.push(result);
+    return results;
+  }
+
+  private async analyseBatch(sources: ImageSource[]): Promise<AnalysedImage[]> {
+    const detected = await Promise.all(
+      sources.map(async (source) => {
+        const key = sourceKey(source);
+        try {
+          const image = await this.timed('decode', async () =>
+            decodeImage(await readSource(source), this.config),
+          );
+          const faces = await this.timed('detect', () => this.detector.detect(image));
+          return { key, image, faces: faces.sort((a, b) => a.box[0] - b.box[0] || a.box[1] - b.box[1]) };
+        } catch (error) {
+          return { key, error: describeError(error) };
+        }
+      }),
+    );
+    const withFaces = detected.filter((d): d is Detected => 'image' in d && d.faces.length > 0);
+    const embeddings = await this.embedFaces(withFaces);
+    let next = 0;
+    return detected.map((d) => {
+      if (!('image' in d)) return { key: d.key, width: 0, height: 0, faces: [], error: d.error };
+      const faces: AnalysedFace[] = d.faces.map((face, i) => ({
+        ...toOriginal(face, d.image.scale),
+        id: `${d.key}#${i}`,
+        embedding: embeddings[next++],
+      }));
+      return { key: d.key, width: d.image.originalWidth, height: d.image.originalHeight, faces };
+    });
+  }
+
+  private async embedFaces(images: Detected[]): Promise<Float32Array[]> {
+    const input = this.embedder.entry.input;
+    const count = images.reduce((sum, d) => sum + d.faces.length, 0);
+    if (count === 0) return [];
+    const crops = await this.timed('align', async () => {
+      const size = input.size!;
+      const batch = new Float32Array(count * 3 * size * size);
+      let offset = 0;
+      for (const d of images) {
+        const aligned = alignFaces(d.image, d.faces.map((f) => f.landmarks), input);
+        batch.set(aligned, offset);
+        offset += aligned.length;
+      }
+      return batch;
+    });
+    return this.timed('embed', () => this.embedder.embed(crops, count));
+  }
+
+  private async timed<T>(stage: keyof StageTimes, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.stageTimes[stage] += (performance.now() - start) / 1000;
+    }
+  }
+}
+
+interface Detected {
+  key: string;
+  image: DecodedImage;
+  faces: DetectedFace[];
+}
+
+/** Maps a face found on the analysed (possibly downscaled) image to original-photo pixels. */
+function toOriginal(face: DetectedFace, scale: number): DetectedFace {
+  return {
+    box: face.box.map((v) => v * scale) as DetectedFace['box'],
+    score: face.score,
+    landmarks: face.landmarks.map(([x, y]) => [x * scale, y * scale]),
+  };
+}
+
+function describeError(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'file not found';
+  if (e.code === 'EISDIR') return 'is a folder, not a photo';
+  if (e.code === 'EACCES') return 'permission denied';
+  return e.message ?? String(error);
+}

@@ -1,0 +1,83 @@
+import { compareIds, groupFaces, type GroupingConstraints } from './group.js';
+import type { AnalysedImage, Box, Landmarks } from './types.js';
+
+export interface Person {
+  id: string;
+  name: string | null;
+  /** Photo keys (paths relative to the folder), in natural order. */
+  photos: string[];
+  faces: string[];
+}
+
+export interface FaceResult {
+  id: string;
+  box: Box;
+  score: number;
+  landmarks: Landmarks;
+  personId: string | null;
+}
+
+export interface ImageResult {
+  path: string;
+  width: number;
+  height: number;
+  faces: FaceResult[];
+  error?: string;
+}
+
+/** One entry per face, as the evaluation scorer reads it. */
+export interface ScorerFace {
+  photo: string;
+  person: string | null;
+  box: Box;
+  score: number;
+}
+
+export interface GroupingResult {
+  persons: Person[];
+  images: ImageResult[];
+  faces: ScorerFace[];
+}
+
+export interface GroupImagesOptions {
+  threshold: number;
+  neighbours: number;
+  constraints?: GroupingConstraints;
+}
+
+/** Groups the faces of analysed photos into persons p1, p2, … (largest first). */
+export function groupImages(images: AnalysedImage[], options: GroupImagesOptions): GroupingResult {
+  const faces = images.flatMap((image) => image.faces.map((face) => ({ ...face, photo: image.key })));
+  const clusters = groupFaces(faces, options);
+  const personOf = new Map<string, string>();
+  const photoOf = new Map(faces.map((face) => [face.id, face.photo]));
+  const persons: Person[] = clusters.map((faceIds, i) => {
+    const id = `p${i + 1}`;
+    for (const faceId of faceIds) personOf.set(faceId, id);
+    const photos = [...new Set(faceIds.map((faceId) => photoOf.get(faceId)!))].sort(compareIds);
+    return { id, name: null, photos, faces: faceIds };
+  });
+  const imageResults: ImageResult[] = images.map((image) => ({
+    path: image.key,
+    width: image.width,
+    height: image.height,
+    faces: image.faces.map((face) => ({
+      id: face.id,
+      box: face.box.map(round2) as Box,
+      score: round4(face.score),
+      landmarks: face.landmarks.map(([x, y]) => [round2(x), round2(y)]),
+      personId: personOf.get(face.id) ?? null,
+    })),
+    ...(image.error ? { error: image.error } : {}),
+  }));
+  return {
+    persons,
+    images: imageResults,
+    faces: imageResults.flatMap((image) =>
+      image.faces.map((face) => ({ photo: image.path, person: face.personId, box: face.box, score: face.score })),
+    ),
+  };
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const round4 = (v: number) => Math.round(v * 10000) / 10000;

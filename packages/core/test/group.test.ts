@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { l2Normalise } from '../src/embed.js';
+import { groupFaces, type GroupingFace } from '../src/group.js';
+
+/** A seeded generator, so every run draws the same "faces". */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+/** `perPerson` faces for each of `persons` identities: a random direction plus noise, one face per photo. */
+function syntheticFaces(persons: number, perPerson: number, noise = 0.6, seed = 7): GroupingFace[] {
+  const rand = random(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const dim = 128;
+  const faces: GroupingFace[] = [];
+  for (let p = 0; p < persons; p++) {
+    const centre = Float32Array.from({ length: dim }, gauss);
+    l2Normalise(centre);
+    for (let f = 0; f < perPerson; f++) {
+      const v = Float32Array.from(centre, (c) => c + (noise / Math.sqrt(dim)) * gauss());
+      faces.push({ id: `person${p}/photo${f}.jpg#0`, photo: `person${p}/photo${f}.jpg`, embedding: l2Normalise(v) });
+    }
+  }
+  return faces;
+}
+
+const identity = (id: string) => id.split('/')[0];
+const options = { threshold: 0.43, neighbours: 100 };
+
+describe('groupFaces', () => {
+  it('recovers synthetic identities', () => {
+    const clusters = groupFaces(syntheticFaces(12, 8), options);
+    expect(clusters).toHaveLength(12);
+    for (const cluster of clusters) expect(new Set(cluster.map(identity)).size).toBe(1);
+  });
+
+  it('gives the same persons for the same faces in any order', () => {
+    const faces = syntheticFaces(10, 6, 0.9);
+    const expected = groupFaces(faces, options);
+    const rand = random(3);
+    for (let trial = 0; trial < 5; trial++) {
+      const shuffled = [...faces].sort(() => rand() - 0.5);
+      expect(groupFaces(shuffled, options)).toEqual(expected);
+    }
+  });
+
+  it('never puts two faces of one photo in one person', () => {
+    const faces = syntheticFaces(1, 6);
+    // Twins in one photo: the same person's look, two faces of one photo.
+    const twin = { ...faces[0], id: faces[0].photo + '#1' };
+    const clusters = groupFaces([...faces, twin], options);
+    const owner = clusters.find((c) => c.includes(twin.id))!;
+    expect(owner).not.toContain(faces[0].id);
+  });
+
+  it('keeps user-merged faces together and "not this person" faces apart', () => {
+    const faces = syntheticFaces(3, 5);
+    const stranger = faces.find((f) => identity(f.id) === 'person2')!.id;
+    const kept = faces.find((f) => identity(f.id) === 'person0')!.id;
+    const rejected = faces.filter((f) => identity(f.id) === 'person1')[2].id;
+    const others = faces.filter((f) => identity(f.id) === 'person1' && f.id !== rejected).map((f) => f.id);
+    const clusters = groupFaces(faces, {
+      ...options,
+      constraints: { together: [[kept, stranger]], apart: others.map((o) => [rejected, o] as [string, string]) },
+    });
+    expect(clusters.find((c) => c.includes(kept))).toContain(stranger);
+    expect(clusters.find((c) => c.includes(rejected))).toEqual([rejected]);
+  });
+
+  it('is exact average linkage when every face is a neighbour: a sparser graph only splits, never mixes', () => {
+    const faces = syntheticFaces(6, 20, 0.9);
+    for (const neighbours of [5, 20, 200]) {
+      for (const cluster of groupFaces(faces, { ...options, neighbours })) {
+        expect(new Set(cluster.map(identity)).size).toBe(1);
+      }
+    }
+  });
+});
