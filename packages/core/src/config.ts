@@ -22,6 +22,10 @@ export interface GroupingConfig {
   threshold: number | null;
   /** Neighbours kept per face in the similarity graph (exact average linkage while faces <= neighbours+1). */
   neighbours: number;
+  /** Faces blurrier than this (variance of the Laplacian of the aligned crop) may join a person, not start one. */
+  minSharpness: number;
+  /** Faces whose embedding norm is below this fraction of the median may join a person, not start one. */
+  minRelativeEmbeddingNorm: number;
 }
 
 export interface PipelineConfig {
@@ -54,7 +58,7 @@ export const defaultConfig = (): PipelineConfig => ({
   batchPhotos: 8,
   mtcnn: { minFaceSize: 20, scaleFactor: 0.709, thresholds: [0.6, 0.7, 0.7] },
   scrfd: { scoreThreshold: 0.5, nmsThreshold: 0.4 },
-  grouping: { threshold: null, neighbours: 100 },
+  grouping: { threshold: null, neighbours: 100, minSharpness: 10, minRelativeEmbeddingNorm: 0.7 },
 });
 
 export type ConfigOverrides = Partial<Omit<PipelineConfig, 'mtcnn' | 'scrfd' | 'grouping'>> & {

@@ -3,6 +3,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import type { StageClock } from './clock.js';
 import type { ExecutionProvider } from './config.js';
 import { log } from './log.js';
 
@@ -122,4 +123,40 @@ export async function openSession(entry: ModelEntry, options: SessionOptions): P
     }
   }
   return ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
+}
+
+/** Runs of all models, one at a time: ONNX Runtime spreads each run over the cores, concurrent runs only contend. */
+let inferenceQueue: Promise<unknown> = Promise.resolve();
+
+/** A network of the manifest with its session; each run is timed on the clock under `stage`. */
+export class OnnxModel {
+  private constructor(
+    readonly entry: ModelEntry,
+    private readonly session: ort.InferenceSession,
+    private readonly clock: StageClock,
+    private readonly stage: string,
+  ) {}
+
+  static async open(
+    id: string,
+    kind: ModelEntry['kind'],
+    options: SessionOptions,
+    clock: StageClock,
+    stage: string,
+  ): Promise<OnnxModel> {
+    const entry = modelEntry(id, kind);
+    return new OnnxModel(entry, await openSession(entry, options), clock, stage);
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /** Runs the network on one NCHW float input. */
+  run(data: Float32Array, dims: number[]): Promise<ort.InferenceSession.ReturnType> {
+    const feeds = { [this.entry.input.name]: new ort.Tensor('float32', data, dims) };
+    const result = inferenceQueue.then(() => this.clock.time(this.stage, () => this.session.run(feeds)));
+    inferenceQueue = result.catch(() => undefined);
+    return result;
+  }
 }

@@ -1,7 +1,7 @@
-import * as ort from 'onnxruntime-node';
 import { nms, square, type ScoredBox } from './boxes.js';
+import type { StageClock } from './clock.js';
 import type { MtcnnConfig } from './config.js';
-import { modelEntry, openSession, type ModelEntry, type SessionOptions } from './models.js';
+import { OnnxModel, type SessionOptions } from './models.js';
 import { resizeAreaInto } from './resample.js';
 import type { DecodedImage, DetectedFace, FaceDetector, Landmarks } from './types.js';
 
@@ -9,6 +9,8 @@ import type { DecodedImage, DetectedFace, FaceDetector, Landmarks } from './type
 interface Candidate extends ScoredBox {
   reg: [number, number, number, number];
 }
+
+type Stage = 'pnet' | 'rnet' | 'onet';
 
 const PNET_STRIDE = 2;
 const PNET_CELL = 12;
@@ -20,16 +22,14 @@ const PNET_CELL = 12;
 export class MtcnnDetector implements FaceDetector {
   private constructor(
     private readonly config: MtcnnConfig,
-    private readonly nets: Record<'pnet' | 'rnet' | 'onet', { session: ort.InferenceSession; entry: ModelEntry }>,
+    private readonly nets: Record<Stage, OnnxModel>,
+    private readonly clock: StageClock,
   ) {}
 
-  static async create(config: MtcnnConfig, options: SessionOptions): Promise<MtcnnDetector> {
-    const open = async (id: string) => {
-      const entry = modelEntry(id, 'mtcnn-stage');
-      return { entry, session: await openSession(entry, options) };
-    };
-    const [pnet, rnet, onet] = await Promise.all([open('mtcnn-pnet'), open('mtcnn-rnet'), open('mtcnn-onet')]);
-    return new MtcnnDetector(config, { pnet, rnet, onet });
+  static async create(config: MtcnnConfig, options: SessionOptions, clock: StageClock): Promise<MtcnnDetector> {
+    const open = (stage: Stage) => OnnxModel.open(`mtcnn-${stage}`, 'mtcnn-stage', options, clock, `detect.${stage}`);
+    const [pnet, rnet, onet] = await Promise.all([open('pnet'), open('rnet'), open('onet')]);
+    return new MtcnnDetector(config, { pnet, rnet, onet }, clock);
   }
 
   async detect(image: DecodedImage): Promise<DetectedFace[]> {
@@ -55,15 +55,19 @@ export class MtcnnDetector implements FaceDetector {
 
   /** Stage 1: P-Net over the pyramid, NMS per scale then across scales, calibrated, squared. */
   private async propose(image: DecodedImage): Promise<ScoredBox[]> {
-    const { session, entry } = this.nets.pnet;
+    const pnet = this.nets.pnet;
     const threshold = this.config.thresholds[0];
     const all: Candidate[] = [];
     for (const scale of this.pyramidScales(image.width, image.height)) {
       const w = Math.trunc(image.width * scale + 1);
       const h = Math.trunc(image.height * scale + 1);
-      const data = new Float32Array(3 * w * h);
-      resizeAreaInto(image.pixels, image.width, image.height, { x: 0, y: 0, width: image.width, height: image.height }, w, h, entry.input, data, 0);
-      const out = await session.run({ [entry.input.name]: new ort.Tensor('float32', data, [1, 3, h, w]) });
+      const data = await this.clock.time('detect.resize', () => {
+        const level = new Float32Array(3 * w * h);
+        const whole = { x: 0, y: 0, width: image.width, height: image.height };
+        resizeAreaInto(image.pixels, image.width, image.height, whole, w, h, pnet.entry.input, level, 0);
+        return level;
+      });
+      const out = await pnet.run(data, [1, 3, h, w]);
       const prob = out.prob.data as Float32Array;
       const reg = out.bbox_reg.data as Float32Array;
       const [, , outH, outW] = out.prob.dims as number[];
@@ -91,7 +95,7 @@ export class MtcnnDetector implements FaceDetector {
 
   /** Stage 2: R-Net on 24x24 crops of every proposal in one batch. */
   private async refine(image: DecodedImage, boxes: ScoredBox[]): Promise<ScoredBox[]> {
-    const { prob, reg } = await this.classifyCrops(this.nets.rnet, image, boxes);
+    const { prob, reg } = await this.classifyCrops('rnet', image, boxes);
     const passed: Candidate[] = [];
     boxes.forEach((box, n) => {
       const score = prob[2 * n + 1];
@@ -102,8 +106,8 @@ export class MtcnnDetector implements FaceDetector {
 
   /** Stage 3: O-Net on 48x48 crops; landmarks, calibrated boxes, final NMS on the smaller area. */
   private async output(image: DecodedImage, boxes: ScoredBox[]): Promise<DetectedFace[]> {
-    const { prob, reg, landmarks } = await this.classifyCrops(this.nets.onet, image, boxes);
-    const faces: (Candidate & { landmarks: Landmarks })[] = [];
+    const { prob, reg, landmarks } = await this.classifyCrops('onet', image, boxes);
+    const faces: (ScoredBox & { landmarks: Landmarks })[] = [];
     boxes.forEach((box, n) => {
       const score = prob[2 * n + 1];
       if (!(score > this.config.thresholds[2])) return;
@@ -123,24 +127,23 @@ export class MtcnnDetector implements FaceDetector {
 
   /** Crops each box (zero-padded outside the photo), area-resized to the net's input, in one batch. */
   private async classifyCrops(
-    net: { session: ort.InferenceSession; entry: ModelEntry },
+    stage: 'rnet' | 'onet',
     image: DecodedImage,
     boxes: ScoredBox[],
   ): Promise<{ prob: Float32Array; reg: Float32Array; landmarks?: Float32Array }> {
+    const net = this.nets[stage];
     const size = net.entry.input.size!;
     const slot = 3 * size * size;
     const data = new Float32Array(boxes.length * slot);
-    boxes.forEach((box, n) => {
+    await this.clock.time('detect.crop', () => boxes.forEach((box, n) => {
       // Integer box as MTCNN crops it: columns trunc(x1)-1 .. trunc(x2)-1 inclusive (1-based origin).
       const x = Math.trunc(box.x1) - 1;
       const y = Math.trunc(box.y1) - 1;
       const width = Math.max(1, Math.trunc(box.x2) - Math.trunc(box.x1) + 1);
       const height = Math.max(1, Math.trunc(box.y2) - Math.trunc(box.y1) + 1);
       resizeAreaInto(image.pixels, image.width, image.height, { x, y, width, height }, size, size, net.entry.input, data, n * slot);
-    });
-    const out = await net.session.run({
-      [net.entry.input.name]: new ort.Tensor('float32', data, [boxes.length, 3, size, size]),
-    });
+    }));
+    const out = await net.run(data, [boxes.length, 3, size, size]);
     return {
       prob: out.prob.data as Float32Array,
       reg: out.bbox_reg.data as Float32Array,

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { alignFaces } from './align.js';
+import { alignFaces, cropSharpness } from './align.js';
+import { StageClock } from './clock.js';
 import { resolveConfig, type ConfigOverrides, type PipelineConfig } from './config.js';
 import { createDetector } from './detectors.js';
 import { Embedder } from './embed.js';
 import { decodeImage } from './image.js';
 import type { SessionOptions } from './models.js';
+import type { GroupImagesOptions } from './result.js';
 import type { AnalysedFace, AnalysedImage, DecodedImage, DetectedFace, FaceDetector } from './types.js';
 
 /**
@@ -26,14 +28,6 @@ export interface Progress {
   key: string;
 }
 
-/** Seconds spent per stage, summed over photos (stages of concurrent photos overlap in wall time). */
-export interface StageTimes {
-  decode: number;
-  detect: number;
-  align: number;
-  embed: number;
-}
-
 export function sourceKey(source: ImageSource): string {
   return typeof source === 'string' ? source : source.key;
 }
@@ -47,10 +41,10 @@ async function readSource(source: ImageSource): Promise<Buffer> {
 
 /** Photo → faces → aligned crops → embeddings, on the configured detector, embedder and device. */
 export class FacePipeline {
-  readonly stageTimes: StageTimes = { decode: 0, detect: 0, align: 0, embed: 0 };
-
   private constructor(
     readonly config: PipelineConfig,
+    /** Time per stage: decode, detect (and each detector network), align, embed. */
+    readonly clock: StageClock,
     private readonly detector: FaceDetector,
     readonly embedder: Embedder,
   ) {}
@@ -62,16 +56,23 @@ export class FacePipeline {
       executionProvider: config.executionProvider,
       threads: config.threads,
     };
+    const clock = new StageClock();
     const [detector, embedder] = await Promise.all([
-      createDetector(config, session),
-      Embedder.create(config.embedder, session),
+      createDetector(config, session, clock),
+      Embedder.create(config.embedder, session, clock),
     ]);
-    return new FacePipeline(config, detector, embedder);
+    return new FacePipeline(config, clock, detector, embedder);
   }
 
   /** The cosine threshold for grouping: configured, else the embedder's own. */
   get groupingThreshold(): number {
     return this.config.grouping.threshold ?? this.embedder.entry.sameIdentityCosine ?? 0.45;
+  }
+
+  /** Options for groupImages from the configuration. */
+  get groupingOptions(): GroupImagesOptions {
+    const { neighbours, minSharpness, minRelativeEmbeddingNorm } = this.config.grouping;
+    return { threshold: this.groupingThreshold, neighbours, minSharpness, minRelativeEmbeddingNorm };
   }
 
   /**
@@ -102,13 +103,13 @@ export class FacePipeline {
 
   private async analyseBatch(sources: ImageSource[]): Promise<AnalysedImage[]> {
     const detected = await Promise.all(
-      sources.map(async (source) => {
+      sources.map(async (source): Promise<Detected | Failed> => {
         const key = sourceKey(source);
         try {
-          const image = await this.timed('decode', async () =>
+          const image = await this.clock.time('decode', async () =>
             decodeImage(await readSource(source), this.config),
           );
-          const faces = await this.timed('detect', () => this.detector.detect(image));
+          const faces = await this.clock.time('detect', () => this.detector.detect(image));
           return { key, image, faces: faces.sort((a, b) => a.box[0] - b.box[0] || a.box[1] - b.box[1]) };
         } catch (error) {
           return { key, error: describeError(error) };
@@ -116,51 +117,61 @@ export class FacePipeline {
       }),
     );
     const withFaces = detected.filter((d): d is Detected => 'image' in d && d.faces.length > 0);
-    const embeddings = await this.embedFaces(withFaces);
+    const embedded = await this.embedFaces(withFaces);
     let next = 0;
     return detected.map((d) => {
       if (!('image' in d)) return { key: d.key, width: 0, height: 0, faces: [], error: d.error };
-      const faces: AnalysedFace[] = d.faces.map((face, i) => ({
-        ...toOriginal(face, d.image.scale),
-        id: `${d.key}#${i}`,
-        embedding: embeddings[next++],
-      }));
+      const faces: AnalysedFace[] = d.faces.map((face, i) => {
+        const n = next++;
+        const original = toOriginal(face, d.image.scale);
+        return {
+          ...original,
+          id: `${d.key}#${i}`,
+          embedding: embedded.vectors[n],
+          quality: {
+            size: Math.min(original.box[2] - original.box[0], original.box[3] - original.box[1]),
+            alignmentError: embedded.alignmentErrors[n],
+            sharpness: embedded.sharpness[n],
+            embeddingNorm: embedded.norms[n],
+          },
+        };
+      });
       return { key: d.key, width: d.image.originalWidth, height: d.image.originalHeight, faces };
     });
   }
 
-  private async embedFaces(images: Detected[]): Promise<Float32Array[]> {
+  /** Aligns the faces of several photos into one batch and embeds it. */
+  private async embedFaces(images: Detected[]) {
     const input = this.embedder.entry.input;
     const count = images.reduce((sum, d) => sum + d.faces.length, 0);
-    if (count === 0) return [];
-    const crops = await this.timed('align', async () => {
-      const size = input.size!;
-      const batch = new Float32Array(count * 3 * size * size);
+    const size = input.size!;
+    const crops = new Float32Array(count * 3 * size * size);
+    const alignmentErrors: number[] = [];
+    await this.clock.time('align', () => {
       let offset = 0;
       for (const d of images) {
         const aligned = alignFaces(d.image, d.faces.map((f) => f.landmarks), input);
-        batch.set(aligned, offset);
-        offset += aligned.length;
+        crops.set(aligned.tensor, offset);
+        offset += aligned.tensor.length;
+        alignmentErrors.push(...aligned.alignmentErrors);
       }
-      return batch;
     });
-    return this.timed('embed', () => this.embedder.embed(crops, count));
+    const sharpness = await this.clock.time('quality', () => cropSharpness(crops, count, input));
+    const { vectors, norms } = await this.embedder.embed(crops, count);
+    return { vectors, norms, alignmentErrors, sharpness };
   }
 
-  private async timed<T>(stage: keyof StageTimes, work: () => Promise<T>): Promise<T> {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      this.stageTimes[stage] += (performance.now() - start) / 1000;
-    }
-  }
 }
 
 interface Detected {
   key: string;
   image: DecodedImage;
   faces: DetectedFace[];
+}
+
+interface Failed {
+  key: string;
+  error: string;
 }
 
 /** Maps a face found on the analysed (possibly downscaled) image to original-photo pixels. */

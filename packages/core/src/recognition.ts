@@ -26,9 +26,6 @@ export async function faceRecognition(
   const { onProgress, pipeline: given, ...overrides } = options;
   const pipeline = given ?? (await FacePipeline.create(overrides));
   const analysed = await pipeline.analyseAll(images, onProgress);
-  const { persons, images: results } = groupImages(analysed, {
-    threshold: pipeline.groupingThreshold,
-    neighbours: pipeline.config.grouping.neighbours,
-  });
+  const { persons, images: results } = groupImages(analysed, pipeline.groupingOptions);
   return { groups: persons, images: results };
 }

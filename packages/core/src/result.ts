@@ -1,4 +1,5 @@
 import { compareIds, groupFaces, type GroupingConstraints } from './group.js';
+import { median, weakReasons, type QualityPolicy, type WeakReason } from './quality.js';
 import type { AnalysedImage, Box, Landmarks } from './types.js';
 
 export interface Person {
@@ -9,12 +10,23 @@ export interface Person {
   faces: string[];
 }
 
+/** Why a face is in no person. */
+export interface Unassigned {
+  /** Quality problems that kept the face from starting a person of its own. */
+  reasons: WeakReason[];
+  /** The person it came closest to, and its average cosine similarity to that person's faces. */
+  nearestPerson: string | null;
+  similarity: number | null;
+  threshold: number;
+}
+
 export interface FaceResult {
   id: string;
   box: Box;
   score: number;
   landmarks: Landmarks;
   personId: string | null;
+  unassigned?: Unassigned;
 }
 
 export interface ImageResult {
@@ -39,7 +51,7 @@ export interface GroupingResult {
   faces: ScorerFace[];
 }
 
-export interface GroupImagesOptions {
+export interface GroupImagesOptions extends QualityPolicy {
   threshold: number;
   neighbours: number;
   constraints?: GroupingConstraints;
@@ -47,16 +59,32 @@ export interface GroupImagesOptions {
 
 /** Groups the faces of analysed photos into persons p1, p2, … (largest first). */
 export function groupImages(images: AnalysedImage[], options: GroupImagesOptions): GroupingResult {
-  const faces = images.flatMap((image) => image.faces.map((face) => ({ ...face, photo: image.key })));
-  const clusters = groupFaces(faces, options);
+  const analysed = images.flatMap((image) => image.faces.map((face) => ({ ...face, photo: image.key })));
+  const medianNorm = median(analysed.map((face) => face.quality.embeddingNorm));
+  const reasonsOf = new Map(analysed.map((face) => [face.id, weakReasons(face.quality, medianNorm, options)]));
+  const grouping = groupFaces(
+    analysed.map((face) => ({ ...face, weak: reasonsOf.get(face.id)!.length > 0 })),
+    options,
+  );
   const personOf = new Map<string, string>();
-  const photoOf = new Map(faces.map((face) => [face.id, face.photo]));
-  const persons: Person[] = clusters.map((faceIds, i) => {
+  const photoOf = new Map(analysed.map((face) => [face.id, face.photo]));
+  const persons: Person[] = grouping.clusters.map((faceIds, i) => {
     const id = `p${i + 1}`;
     for (const faceId of faceIds) personOf.set(faceId, id);
     const photos = [...new Set(faceIds.map((faceId) => photoOf.get(faceId)!))].sort(compareIds);
     return { id, name: null, photos, faces: faceIds };
   });
+  const unassigned = new Map(
+    grouping.unassigned.map(({ faceId, nearest }) => [
+      faceId,
+      {
+        reasons: reasonsOf.get(faceId)!,
+        nearestPerson: nearest ? persons[nearest.cluster].id : null,
+        similarity: nearest ? round4(nearest.similarity) : null,
+        threshold: options.threshold,
+      },
+    ]),
+  );
   const imageResults: ImageResult[] = images.map((image) => ({
     path: image.key,
     width: image.width,
@@ -67,6 +95,7 @@ export function groupImages(images: AnalysedImage[], options: GroupImagesOptions
       score: round4(face.score),
       landmarks: face.landmarks.map(([x, y]) => [round2(x), round2(y)]),
       personId: personOf.get(face.id) ?? null,
+      ...(unassigned.has(face.id) ? { unassigned: unassigned.get(face.id) } : {}),
     })),
     ...(image.error ? { error: image.error } : {}),
   }));

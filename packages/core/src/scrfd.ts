@@ -1,7 +1,7 @@
-import * as ort from 'onnxruntime-node';
 import { nms, type ScoredBox } from './boxes.js';
+import type { StageClock } from './clock.js';
 import type { ScrfdConfig } from './config.js';
-import { modelEntry, openSession, type ModelEntry, type SessionOptions } from './models.js';
+import { OnnxModel, type SessionOptions } from './models.js';
 import { resizeAreaInto } from './resample.js';
 import type { DecodedImage, DetectedFace, FaceDetector, Landmarks } from './types.js';
 
@@ -12,25 +12,27 @@ import type { DecodedImage, DetectedFace, FaceDetector, Landmarks } from './type
 export class ScrfdDetector implements FaceDetector {
   private constructor(
     private readonly config: ScrfdConfig,
-    private readonly entry: ModelEntry,
-    private readonly session: ort.InferenceSession,
+    private readonly model: OnnxModel,
+    private readonly clock: StageClock,
   ) {}
 
-  static async create(config: ScrfdConfig, options: SessionOptions): Promise<ScrfdDetector> {
-    const entry = modelEntry('scrfd-2.5g', 'detector');
-    return new ScrfdDetector(config, entry, await openSession(entry, options));
+  static async create(config: ScrfdConfig, options: SessionOptions, clock: StageClock): Promise<ScrfdDetector> {
+    return new ScrfdDetector(config, await OnnxModel.open('scrfd-2.5g', 'detector', options, clock, 'detect.scrfd'), clock);
   }
 
   async detect(image: DecodedImage): Promise<DetectedFace[]> {
-    const size = this.entry.input.size!;
+    const { entry } = this.model;
+    const size = entry.input.size!;
     const scale = size / Math.max(image.width, image.height);
     const region = { x: 0, y: 0, width: Math.ceil(size / scale), height: Math.ceil(size / scale) };
     const input = new Float32Array(3 * size * size);
-    resizeAreaInto(image.pixels, image.width, image.height, region, size, size, this.entry.input, input, 0);
-    const out = await this.session.run({ [this.entry.input.name]: new ort.Tensor('float32', input, [1, 3, size, size]) });
+    await this.clock.time('detect.resize', () =>
+      resizeAreaInto(image.pixels, image.width, image.height, region, size, size, entry.input, input, 0),
+    );
+    const out = await this.model.run(input, [1, 3, size, size]);
 
-    const { strides, anchorsPerCell } = this.entry.outputs as { strides: number[]; anchorsPerCell: number };
-    const tensors = this.session.outputNames.map((name) => out[name]);
+    const { strides, anchorsPerCell } = entry.outputs as { strides: number[]; anchorsPerCell: number };
+    const tensors = this.model.outputNames.map((name) => out[name]);
     const byWidth = (width: number) => tensors.filter((t) => t.dims.at(-1) === width);
     const [scores, distances, keypoints] = [byWidth(1), byWidth(4), byWidth(10)];
     const candidates: (ScoredBox & { landmarks: Landmarks })[] = [];

@@ -28,11 +28,24 @@ export interface FaceDetector {
   detect(image: DecodedImage): Promise<DetectedFace[]>;
 }
 
+/** Measures of how well a face can be recognised. */
+export interface FaceQuality {
+  /** Shorter side of the face box, in original-photo pixels. */
+  size: number;
+  /** Landmark misfit to the ArcFace template after alignment, as a fraction of the crop (turned faces: high). */
+  alignmentError: number;
+  /** Variance of the Laplacian over the aligned crop's centre (blurred faces: low). */
+  sharpness: number;
+  /** Embedding norm before normalisation (hard faces: low). */
+  embeddingNorm: number;
+}
+
 export interface AnalysedFace extends DetectedFace {
   /** `<image key>#<index>`, stable for the same photo and configuration. */
   id: string;
   /** L2-normalised embedding. */
   embedding: Float32Array;
+  quality: FaceQuality;
 }
 
 export interface AnalysedImage {

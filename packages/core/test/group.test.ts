@@ -32,7 +32,8 @@ const options = { threshold: 0.43, neighbours: 100 };
 
 describe('groupFaces', () => {
   it('recovers synthetic identities', () => {
-    const clusters = groupFaces(syntheticFaces(12, 8), options);
+    const { clusters, unassigned } = groupFaces(syntheticFaces(12, 8), options);
+    expect(unassigned).toEqual([]);
     expect(clusters).toHaveLength(12);
     for (const cluster of clusters) expect(new Set(cluster.map(identity)).size).toBe(1);
   });
@@ -51,7 +52,7 @@ describe('groupFaces', () => {
     const faces = syntheticFaces(1, 6);
     // Twins in one photo: the same person's look, two faces of one photo.
     const twin = { ...faces[0], id: faces[0].photo + '#1' };
-    const clusters = groupFaces([...faces, twin], options);
+    const { clusters } = groupFaces([...faces, twin], options);
     const owner = clusters.find((c) => c.includes(twin.id))!;
     expect(owner).not.toContain(faces[0].id);
   });
@@ -62,7 +63,7 @@ describe('groupFaces', () => {
     const kept = faces.find((f) => identity(f.id) === 'person0')!.id;
     const rejected = faces.filter((f) => identity(f.id) === 'person1')[2].id;
     const others = faces.filter((f) => identity(f.id) === 'person1' && f.id !== rejected).map((f) => f.id);
-    const clusters = groupFaces(faces, {
+    const { clusters } = groupFaces(faces, {
       ...options,
       constraints: { together: [[kept, stranger]], apart: others.map((o) => [rejected, o] as [string, string]) },
     });
@@ -73,9 +74,43 @@ describe('groupFaces', () => {
   it('is exact average linkage when every face is a neighbour: a sparser graph only splits, never mixes', () => {
     const faces = syntheticFaces(6, 20, 0.9);
     for (const neighbours of [5, 20, 200]) {
-      for (const cluster of groupFaces(faces, { ...options, neighbours })) {
+      for (const cluster of groupFaces(faces, { ...options, neighbours }).clusters) {
         expect(new Set(cluster.map(identity)).size).toBe(1);
       }
     }
+  });
+
+  it('keeps a person with many more faces than neighbours whole', () => {
+    const faces = syntheticFaces(3, 150, 0.8);
+    const { clusters } = groupFaces(faces, { ...options, neighbours: 20 });
+    expect(clusters.map((c) => c.length)).toEqual([150, 150, 150]);
+    for (const cluster of clusters) expect(new Set(cluster.map(identity)).size).toBe(1);
+  });
+
+  it('lets weak faces join a person but never start one', () => {
+    const faces = syntheticFaces(3, 4);
+    // person0's faces are all weak: no person of their own; person1 has one weak face, which joins it.
+    const weak = faces.map((f) => ({ ...f, weak: identity(f.id) === 'person0' || f.id === 'person1/photo3.jpg#0' }));
+    const { clusters, unassigned } = groupFaces(weak, options);
+    expect(clusters.map((c) => c.map(identity))).toEqual([
+      ['person1', 'person1', 'person1', 'person1'],
+      ['person2', 'person2', 'person2', 'person2'],
+    ]);
+    expect(unassigned.map((u) => u.faceId).sort()).toEqual(faces.filter((f) => identity(f.id) === 'person0').map((f) => f.id));
+    // They resemble nobody grouped: nearest similarity (if any) is below the threshold.
+    for (const u of unassigned) expect(u.nearest?.similarity ?? 0).toBeLessThan(options.threshold);
+  });
+
+  it('adds new faces to existing persons without merging or splitting them', () => {
+    const faces = syntheticFaces(4, 6, 0.8);
+    const old = faces.filter((f) => !f.id.includes('photo5'));
+    const before = groupFaces(old, options).clusters;
+    // A user's split that grouping alone would undo: person0 kept as two persons.
+    const fixed = [...before.filter((c) => identity(c[0]) !== 'person0'), ...[[0, 1, 2], [3, 4]].map((half) => half.map((n) => `person0/photo${n}.jpg#0`))];
+    const { clusters } = groupFaces(faces, { ...options, constraints: { fixed } });
+    for (const person of fixed) expect(clusters.find((c) => c.includes(person[0]))).toEqual(expect.arrayContaining(person));
+    // Every new face joined a person of its own identity; person0's two halves stayed apart.
+    for (const cluster of clusters) expect(new Set(cluster.map(identity)).size).toBe(1);
+    expect(clusters.map((c) => c.length).sort()).toEqual([2, 4, 6, 6, 6]);
   });
 });

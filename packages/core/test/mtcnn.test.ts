@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import { decodeImage } from '../src/image.js';
 import { modelEntry, openSession } from '../src/models.js';
+import { StageClock } from '../src/clock.js';
 import { MtcnnDetector } from '../src/mtcnn.js';
 import { CAST_PHOTO, devPhoto, shared } from './fixtures.js';
 
@@ -49,7 +50,7 @@ describe('MTCNN networks reproduce the fixtures', () => {
 describe('MTCNN detector', () => {
   let detector: MtcnnDetector;
   beforeAll(async () => {
-    detector = await MtcnnDetector.create(config.mtcnn, session);
+    detector = await MtcnnDetector.create(config.mtcnn, session, new StageClock());
   });
 
   it('builds the pyramid from the 20 px minimum face with factor 0.709', () => {

@@ -1,24 +1,30 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../models.js';
 import { FacePipeline } from '../pipeline.js';
-import { groupImages } from '../result.js';
+import { groupImages, type GroupingResult } from '../result.js';
+import type { AnalysedImage } from '../types.js';
 import { overridesFrom, parseCommand, pipelineHelp, run, userPath } from './args.js';
 import { listPhotos } from './photos.js';
 import { progressReporter } from './progress.js';
 
-const usage = `usage: pnpm eval <folder> [--json] [--out result.json]
+const usage = `usage: pnpm eval <folder> [--json] [--out result.json] [--incremental]
 Groups <folder>/photos, scores the result against <folder>/labels.json with the evaluation scorer
 (FACE_EVAL_SCORER, else ../shared/eval/score.mjs) and prints its figures with speed and memory.
+--incremental also groups every other photo first, adds the rest to those persons, and scores that.
 ${pipelineHelp}`;
 
 export const defaultScorer = () => process.env.FACE_EVAL_SCORER ?? resolve(repoRoot, '..', 'shared', 'eval', 'score.mjs');
 
 run(async () => {
-  const { values, positionals } = parseCommand({ json: { type: 'boolean' }, out: { type: 'string', short: 'o' } });
+  const { values, positionals } = parseCommand({
+    json: { type: 'boolean' },
+    out: { type: 'string', short: 'o' },
+    incremental: { type: 'boolean' },
+  });
   if (values.help || positionals.length !== 1) {
     process.stderr.write(`${usage}\n`);
     return values.help ? 0 : 2;
@@ -40,19 +46,15 @@ run(async () => {
   progress.end();
   const analyseSeconds = (performance.now() - analyseStart) / 1000;
   const groupStart = performance.now();
-  const result = groupImages(images, {
-    threshold: pipeline.groupingThreshold,
-    neighbours: pipeline.config.grouping.neighbours,
-  });
+  const result = groupImages(images, pipeline.groupingOptions);
   const groupSeconds = (performance.now() - groupStart) / 1000;
 
   const out = values.out ? userPath(values.out) : join(repoRoot, 'out', 'eval', basename(folder), 'result.json');
   await mkdir(resolve(out, '..'), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 1)}\n`);
 
-  const exec = promisify(execFile);
-  const { stdout } = await exec(process.execPath, [scorer, '--labels', labels, '--pred', out, '--json']);
-  const score = JSON.parse(stdout);
+  const score = await runScorer(scorer, labels, out, ['--json']).then(JSON.parse);
+  const incremental = values.incremental ? await scoreIncremental(images, pipeline, scorer, labels, out) : undefined;
   const figures = {
     folder,
     result: out,
@@ -66,16 +68,23 @@ run(async () => {
     failed: result.images.filter((image) => image.error).length,
     faces: result.faces.length,
     persons: result.persons.length,
-    seconds: { loadModels: loadSeconds, analyse: analyseSeconds, group: groupSeconds, stages: pipeline.stageTimes },
+    seconds: { loadModels: loadSeconds, analyse: analyseSeconds, group: groupSeconds, stages: pipeline.clock.seconds },
     photosPerSecond: photos.length / analyseSeconds,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     score,
+    ...(incremental ? { incremental } : {}),
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(figures, null, 1)}\n`);
   } else {
-    const { stdout: table } = await exec(process.execPath, [scorer, '--labels', labels, '--pred', out]);
-    process.stdout.write(table);
+    process.stdout.write(await runScorer(scorer, labels, out));
+    if (incremental) {
+      const f1 = (s: typeof score) => `pairwise F ${s.pairwise.f1.toFixed(4)}, BCubed F ${s.bcubed.f1.toFixed(4)}`;
+      process.stdout.write(
+        `\nincremental: half of the photos grouped first (${f1(incremental.firstHalf)}), ` +
+          `then the rest added: ${f1(incremental.score)} (all at once: ${f1(score)})\n`,
+      );
+    }
     process.stdout.write(
       `\n${figures.photos} photos (${figures.failed} failed), ${figures.faces} faces, ${figures.persons} persons\n` +
         `analysis ${analyseSeconds.toFixed(1)} s (${figures.photosPerSecond.toFixed(2)} photos/s), ` +
@@ -85,3 +94,28 @@ run(async () => {
   }
   return 0;
 });
+
+async function runScorer(scorer: string, labels: string, pred: string, extra: string[] = []): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [scorer, '--labels', labels, '--pred', pred, ...extra]);
+  return stdout;
+}
+
+/** Groups every other photo, then adds the others to those persons (kept whole), and scores both steps. */
+async function scoreIncremental(images: AnalysedImage[], pipeline: FacePipeline, scorer: string, labels: string, out: string) {
+  const firstHalf = images.filter((_, i) => i % 2 === 0);
+  const first = groupImages(firstHalf, pipeline.groupingOptions);
+  const fixed = first.persons.map((person) => person.faces);
+  const result = groupImages(images, { ...pipeline.groupingOptions, constraints: { fixed } });
+  const score = async (grouping: GroupingResult, name: string) => {
+    const path = join(dirname(out), name);
+    await writeFile(path, JSON.stringify(grouping));
+    // The first half is scored against the labels of its own photos only.
+    const photos = new Set(grouping.images.map((image) => image.path));
+    const subset = join(dirname(out), `labels-${name}`);
+    const all = JSON.parse(await readFile(labels, 'utf8'));
+    const own = Object.fromEntries(Object.entries(all.photos).filter(([photo]) => photos.has(photo)));
+    await writeFile(subset, JSON.stringify({ photos: own }));
+    return JSON.parse(await runScorer(scorer, subset, path, ['--json']));
+  };
+  return { firstHalf: await score(first, 'incremental-first-half.json'), score: await score(result, 'incremental.json') };
+}

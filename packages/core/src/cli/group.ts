@@ -26,10 +26,7 @@ run(async () => {
   const progress = progressReporter('analysing');
   const images = await pipeline.analyseAll(photos, progress.update);
   progress.end();
-  const result = groupImages(images, {
-    threshold: pipeline.groupingThreshold,
-    neighbours: pipeline.config.grouping.neighbours,
-  });
+  const result = groupImages(images, pipeline.groupingOptions);
 
   const json = `${JSON.stringify(result, null, 1)}\n`;
   if (values.out) {
