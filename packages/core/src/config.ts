@@ -42,6 +42,8 @@ export interface PipelineConfig {
   maxInputPixels: number;
   /** Photos analysed together; crops of all their faces go through the embedder in one batch. */
   batchPhotos: number;
+  /** Photos with no face scoring this high are also searched turned by 90, 270 and 180 degrees. */
+  confidentFaceScore: number;
   mtcnn: MtcnnConfig;
   scrfd: ScrfdConfig;
   grouping: GroupingConfig;
@@ -56,6 +58,7 @@ export const defaultConfig = (): PipelineConfig => ({
   maxImageSide: Number(process.env.FACE_MAX_IMAGE_SIDE ?? 1600),
   maxInputPixels: 100_000_000,
   batchPhotos: 8,
+  confidentFaceScore: 0.95,
   mtcnn: { minFaceSize: 20, scaleFactor: 0.709, thresholds: [0.6, 0.7, 0.7] },
   scrfd: { scoreThreshold: 0.5, nmsThreshold: 0.4 },
   grouping: { threshold: null, neighbours: 100, minSharpness: 10, minRelativeEmbeddingNorm: 0.7 },

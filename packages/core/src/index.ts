@@ -12,6 +12,7 @@ export { defaultModelsDir, manifest, modelEntry, ModelFileError, OnnxModel, repo
 export type { ModelEntry, TensorInput } from './models.js';
 export { MtcnnDetector } from './mtcnn.js';
 export { FacePipeline, sourceKey } from './pipeline.js';
+export { listPhotos, PHOTO_EXTENSIONS } from './photos.js';
 export type { ImageSource, Progress } from './pipeline.js';
 export { StageClock } from './clock.js';
 export { faceRecognition } from './recognition.js';

@@ -5,6 +5,7 @@ import { resolveConfig, type ConfigOverrides, type PipelineConfig } from './conf
 import { createDetector } from './detectors.js';
 import { Embedder } from './embed.js';
 import { decodeImage } from './image.js';
+import { detectAnyOrientation } from './orientation.js';
 import type { SessionOptions } from './models.js';
 import type { GroupImagesOptions } from './result.js';
 import type { AnalysedFace, AnalysedImage, DecodedImage, DetectedFace, FaceDetector } from './types.js';
@@ -109,7 +110,7 @@ export class FacePipeline {
           const image = await this.clock.time('decode', async () =>
             decodeImage(await readSource(source), this.config),
           );
-          const faces = await this.clock.time('detect', () => this.detector.detect(image));
+          const { faces } = await this.clock.time('detect', () => detectAnyOrientation(this.detector, image, this.config.confidentFaceScore));
           return { key, image, faces: faces.sort((a, b) => a.box[0] - b.box[0] || a.box[1] - b.box[1]) };
         } catch (error) {
           return { key, error: describeError(error) };

@@ -3,18 +3,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '../models.js';
-import { FacePipeline } from '../pipeline.js';
-import { groupImages, type GroupingResult } from '../result.js';
-import type { AnalysedImage } from '../types.js';
+import { FacePipeline, groupImages, listPhotos, repoRoot } from '@facegroup/core';
+import type { AnalysedImage, GroupingResult } from '@facegroup/core';
+import { writeReport } from '@facegroup/report';
 import { overridesFrom, parseCommand, pipelineHelp, run, userPath } from './args.js';
-import { listPhotos } from './photos.js';
 import { progressReporter } from './progress.js';
 
-const usage = `usage: pnpm eval <folder> [--json] [--out result.json] [--incremental]
+const usage = `usage: pnpm eval <folder> [--json] [--out result.json] [--incremental] [--report DIR]
 Groups <folder>/photos, scores the result against <folder>/labels.json with the evaluation scorer
 (FACE_EVAL_SCORER, else ../shared/eval/score.mjs) and prints its figures with speed and memory.
 --incremental also groups every other photo first, adds the rest to those persons, and scores that.
+--report DIR also writes DIR/index.html: contact sheets, embedding map, the scores, wrong merges and splits.
 ${pipelineHelp}`;
 
 export const defaultScorer = () => process.env.FACE_EVAL_SCORER ?? resolve(repoRoot, '..', 'shared', 'eval', 'score.mjs');
@@ -24,6 +23,7 @@ run(async () => {
     json: { type: 'boolean' },
     out: { type: 'string', short: 'o' },
     incremental: { type: 'boolean' },
+    report: { type: 'string' },
   });
   if (values.help || positionals.length !== 1) {
     process.stderr.write(`${usage}\n`);
@@ -54,10 +54,14 @@ run(async () => {
   await writeFile(out, `${JSON.stringify(result, null, 1)}\n`);
 
   const score = await runScorer(scorer, labels, out, ['--json']).then(JSON.parse);
+  const report = values.report
+    ? await writeReport(userPath(values.report), { result, images, photos, evaluation: { score, labelsFile: labels } })
+    : undefined;
   const incremental = values.incremental ? await scoreIncremental(images, pipeline, scorer, labels, out) : undefined;
   const figures = {
     folder,
     result: out,
+    report,
     config: {
       detector: pipeline.config.detector,
       embedder: pipeline.config.embedder,
@@ -89,7 +93,7 @@ run(async () => {
       `\n${figures.photos} photos (${figures.failed} failed), ${figures.faces} faces, ${figures.persons} persons\n` +
         `analysis ${analyseSeconds.toFixed(1)} s (${figures.photosPerSecond.toFixed(2)} photos/s), ` +
         `grouping ${groupSeconds.toFixed(2)} s, peak RSS ${figures.peakRssMB.toFixed(0)} MB\n` +
-        `result: ${out}\n`,
+        `result: ${out}\n${report ? `report: ${report}\n` : ''}`,
     );
   }
   return 0;

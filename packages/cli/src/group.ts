@@ -1,18 +1,18 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { FacePipeline } from '../pipeline.js';
-import { groupImages } from '../result.js';
+import { FacePipeline, groupImages, listPhotos } from '@facegroup/core';
+import { writeReport } from '@facegroup/report';
 import { overridesFrom, parseCommand, pipelineHelp, run, userPath } from './args.js';
-import { listPhotos } from './photos.js';
 import { progressReporter } from './progress.js';
 
-const usage = `usage: pnpm group <folder> [--out result.json]
+const usage = `usage: pnpm group <folder> [--out result.json] [--report DIR]
 Groups the photos under <folder> (recursively) into persons and writes the result as JSON
 (to --out, else to stdout). Exit status 1 when any photo could not be analysed.
+--report DIR also writes DIR/index.html with contact sheets of the persons and an embedding map.
 ${pipelineHelp}`;
 
 run(async () => {
-  const { values, positionals } = parseCommand({ out: { type: 'string', short: 'o' } });
+  const { values, positionals } = parseCommand({ out: { type: 'string', short: 'o' }, report: { type: 'string' } });
   if (values.help || positionals.length !== 1) {
     process.stderr.write(`${usage}\n`);
     return values.help ? 0 : 2;
@@ -36,6 +36,7 @@ run(async () => {
   } else {
     process.stdout.write(json);
   }
+  if (values.report) process.stderr.write(`report: ${await writeReport(userPath(values.report), { result, images, photos })}\n`);
   const failed = result.images.filter((image) => image.error);
   for (const image of failed) process.stderr.write(`failed: ${image.path}: ${image.error}\n`);
   process.stderr.write(

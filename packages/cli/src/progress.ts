@@ -1,4 +1,4 @@
-import type { Progress } from '../pipeline.js';
+import type { Progress } from '@facegroup/core';
 
 /** A progress bar on a terminal, plain lines (every 10%) otherwise; on stderr. */
 export function progressReporter(label: string): { update: (p: Progress) => void; end: () => void } {

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { ConfigOverrides, DetectorId, ExecutionProvider } from '../config.js';
+import type { ConfigOverrides, DetectorId, ExecutionProvider } from '@facegroup/core';
 
 /** Options every command shares: the models and devices, chosen by configuration. */
 export const pipelineOptions = {

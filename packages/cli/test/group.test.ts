@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/models.js';
-import type { GroupingResult } from '../src/result.js';
-import { CAST_PHOTO, devPhoto, shared } from './fixtures.js';
+import { repoRoot } from '@facegroup/core';
+import type { GroupingResult } from '@facegroup/core';
+import { CAST_PHOTO, devPhoto, shared } from '../../core/test/fixtures.js';
 
 const exec = promisify(execFile);
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 const command = (name: string, args: string[]) =>
-  exec(tsx, [join(repoRoot, 'packages', 'core', 'src', 'cli', `${name}.ts`), ...args], { cwd: repoRoot, env: { ...process.env, FACE_LOG: 'warn' } }).then(
+  exec(tsx, [join(repoRoot, 'packages', 'cli', 'src', `${name}.ts`), ...args], { cwd: repoRoot, env: { ...process.env, FACE_LOG: 'warn' } }).then(
     (done) => ({ code: 0, ...done }),
     (failed) => ({ code: failed.code as number, stdout: failed.stdout as string, stderr: failed.stderr as string }),
   );
@@ -32,8 +32,12 @@ describe('pnpm group', () => {
     }
     writeFileSync(join(album, 'jun', 'broken.jpg'), 'not a jpeg');
     const out = join(root, 'result.json');
-    const { code, stderr } = await command('group', [album, '--out', out]);
+    const report = join(root, 'report');
+    const { code, stderr } = await command('group', [album, '--out', out, '--report', report]);
     expect(code).toBe(1);
+    expect(stderr).toContain(`report: ${join(report, 'index.html')}`);
+    const html = readFileSync(join(report, 'index.html'), 'utf8');
+    for (const src of html.match(/src="[^"]+"/g)!) expect(existsSync(join(report, src.slice(5, -1)))).toBe(true);
     expect(stderr).toContain('failed: jun/broken.jpg: not a supported image');
     const result: GroupingResult = JSON.parse(readFileSync(out, 'utf8'));
     expect(result.images.map((i) => i.path)).toEqual(['jun/broken.jpg', 'jun/c.jpg', 'jun/cast.jpg', 'mina/a.jpg', 'mina/b.jpg']);

@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/models.js';
-import { shared } from './fixtures.js';
+import { repoRoot } from '@facegroup/core';
+import { shared } from '../../core/test/fixtures.js';
 
 /** The whole dev split through `pnpm eval`: the quality bar of the default configuration. */
 describe('pnpm eval on the dev split', () => {
   it('groups the labelled photos with pairwise and BCubed F of at least 0.97, incrementally too', async () => {
     const { stdout } = await promisify(execFile)(
       join(repoRoot, 'node_modules', '.bin', 'tsx'),
-      [join(repoRoot, 'packages', 'core', 'src', 'cli', 'eval.ts'), join(shared, 'eval', 'dev'), '--json', '--incremental', '--out', join(repoRoot, 'out', 'test-eval', 'result.json')],
+      [join(repoRoot, 'packages', 'cli', 'src', 'eval.ts'), join(shared, 'eval', 'dev'), '--json', '--incremental', '--out', join(repoRoot, 'out', 'test-eval', 'result.json')],
       { cwd: repoRoot, maxBuffer: 1 << 24, env: { ...process.env, FACE_LOG: 'warn' } },
     );
     const figures = JSON.parse(stdout);
