@@ -6,6 +6,11 @@ export type DetectorId = 'mtcnn' | 'scrfd';
 export interface MtcnnConfig {
   /** Smallest face searched for, in pixels of the analysed image. */
   minFaceSize: number;
+  /**
+   * Smallest face searched for as a fraction of the photo's longer side, when that is larger than minFaceSize:
+   * faces far smaller than the photo are too small to recognise, and searching for them costs the most.
+   */
+  minFaceFraction: number;
   /** Image pyramid scale step. */
   scaleFactor: number;
   /** P-Net, R-Net, O-Net face-probability thresholds. */
@@ -59,7 +64,7 @@ export const defaultConfig = (): PipelineConfig => ({
   maxInputPixels: 100_000_000,
   batchPhotos: 8,
   confidentFaceScore: 0.95,
-  mtcnn: { minFaceSize: 20, scaleFactor: 0.709, thresholds: [0.6, 0.7, 0.7] },
+  mtcnn: { minFaceSize: 20, minFaceFraction: 0.02, scaleFactor: 0.709, thresholds: [0.6, 0.7, 0.7] },
   scrfd: { scoreThreshold: 0.5, nmsThreshold: 0.4 },
   grouping: { threshold: null, neighbours: 100, minSharpness: 10, minRelativeEmbeddingNorm: 0.7 },
 });

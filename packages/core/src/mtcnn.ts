@@ -43,7 +43,8 @@ export class MtcnnDetector implements FaceDetector {
   /** Scales of the image pyramid: the smallest face maps to P-Net's 12-pixel window. */
   pyramidScales(width: number, height: number): number[] {
     const scales: number[] = [];
-    let scale = PNET_CELL / this.config.minFaceSize;
+    const minFace = Math.max(this.config.minFaceSize, this.config.minFaceFraction * Math.max(width, height));
+    let scale = PNET_CELL / minFace;
     let side = Math.min(width, height) * scale;
     while (side >= PNET_CELL) {
       scales.push(scale);

@@ -78,14 +78,19 @@ export class FacePipeline {
 
   /**
    * Analyses photos in batches of `batchPhotos`: each batch is decoded and detected concurrently, and all of
-   * its faces go through the embedder in one call. Yields each photo's result in input order; a photo that
-   * fails yields an `error` and the rest go on.
+   * its faces go through the embedder in one call while the next batch is decoded and detected. Yields each
+   * photo's result in input order; a photo that fails yields an `error` and the rest go on. At most two
+   * batches are in memory.
    */
   async *analyse(sources: ImageSource[], onProgress?: (progress: Progress) => void): AsyncGenerator<AnalysedImage> {
     const progress = { done: 0, total: sources.length, failed: 0, faces: 0, key: '' };
-    for (let start = 0; start < sources.length; start += this.config.batchPhotos) {
-      const batch = sources.slice(start, start + this.config.batchPhotos);
-      for (const result of await this.analyseBatch(batch)) {
+    const size = this.config.batchPhotos;
+    const detectBatch = (start: number) => (start < sources.length ? this.detectBatch(sources.slice(start, start + size)) : null);
+    let next = detectBatch(0);
+    for (let start = 0; next; start += size) {
+      const detected = await next;
+      next = detectBatch(start + size);
+      for (const result of await this.embedBatch(detected)) {
         progress.done++;
         progress.failed += result.error ? 1 : 0;
         progress.faces += result.faces.length;
@@ -102,8 +107,8 @@ export class FacePipeline {
     return results;
   }
 
-  private async analyseBatch(sources: ImageSource[]): Promise<AnalysedImage[]> {
-    const detected = await Promise.all(
+  private detectBatch(sources: ImageSource[]): Promise<(Detected | Failed)[]> {
+    return Promise.all(
       sources.map(async (source): Promise<Detected | Failed> => {
         const key = sourceKey(source);
         try {
@@ -117,6 +122,9 @@ export class FacePipeline {
         }
       }),
     );
+  }
+
+  private async embedBatch(detected: (Detected | Failed)[]): Promise<AnalysedImage[]> {
     const withFaces = detected.filter((d): d is Detected => 'image' in d && d.faces.length > 0);
     const embedded = await this.embedFaces(withFaces);
     let next = 0;

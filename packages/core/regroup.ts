@@ -1,0 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { groupImages } from './src/result.ts';
+import { resolveConfig } from './src/config.ts';
+const images = JSON.parse(readFileSync(process.argv[2], 'utf8')).map((i: any) => ({ ...i, faces: i.faces.map((f: any) => ({ ...f, embedding: Float32Array.from(f.embedding) })) }));
+const c = resolveConfig();
+const opts = { threshold: Number(process.argv[3] ?? 0.43), neighbours: 100, minSharpness: c.grouping.minSharpness, minRelativeEmbeddingNorm: c.grouping.minRelativeEmbeddingNorm };
+const r = groupImages(images, opts);
+writeFileSync('/tmp/pred.json', JSON.stringify(r));
+console.log(execFileSync('node', ['/work/shared/eval/score.mjs', '--labels', '/work/shared/eval/dev/labels.json', '--pred', '/tmp/pred.json']).toString());
