@@ -1,0 +1,6 @@
+// ESM wrapper over the CommonJS-style addon (a .node file can only be loaded with require).
+import { createRequire } from 'node:module';
+
+const binding = createRequire(import.meta.url)('./build/Release/native_align.node');
+
+export const { estimateSimilarity, warpFaces, cosineMatrix, topK, backend, peakGflops } = binding;
