@@ -1,0 +1,127 @@
+import type { Correction, Face, Group, Image, Job, Person } from '../db/generated/sqlite/client.js';
+import { payloadOf } from '../repositories/correction.repository.js';
+import type { Services } from '../services/index.js';
+import { UrlMap } from './url-map.js';
+
+export interface Context {
+  services: Services;
+  /** Where this API is reached, for thumbnail URLs. */
+  baseUrl: string;
+  /** Job progress, computed once per job and request. */
+  progress: Map<string, ReturnType<Services['queries']['jobProgress']>>;
+}
+
+type PageArgs = { first: number; offset: number };
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function progressOf(job: Job, ctx: Context) {
+  let progress = ctx.progress.get(job.id);
+  if (!progress) ctx.progress.set(job.id, (progress = ctx.services.queries.jobProgress(job.id)));
+  return progress;
+}
+
+export const resolvers = {
+  UrlMap,
+
+  Query: {
+    groups: (_: unknown, __: unknown, { services }: Context) => services.queries.groups(),
+    group: (_: unknown, { id }: { id: string }, { services }: Context) => services.queries.group(id),
+    person: (_: unknown, { id }: { id: string }, { services }: Context) => services.queries.person(id),
+    image: (_: unknown, { id }: { id: string }, { services }: Context) => services.queries.image(id),
+    face: (_: unknown, { id }: { id: string }, { services }: Context) => services.queries.face(id),
+    job: (_: unknown, { id }: { id: string }, { services }: Context) => services.queries.job(id),
+  },
+
+  Mutation: {
+    createGroup: (_: unknown, { name }: { name: string }, { services }: Context) => services.groups.create(name),
+    addImagesFromPaths: (_: unknown, a: { groupId: string; paths: string[]; user?: string | null }, { services }: Context) =>
+      services.ingest.addPaths(a.groupId, a.paths, a.user ?? null),
+    importFolder: (_: unknown, { path }: { path: string }, { services }: Context) => services.ingest.importFolder(path),
+    addImagesFromUrls: (_: unknown, a: { groupId: string; urls: Record<string, string>; user?: string | null }, { services }: Context) =>
+      services.ingest.addUrls(a.groupId, a.urls, a.user ?? null),
+    renamePerson: async (_: unknown, a: { personId: string; name?: string | null }, { services }: Context) =>
+      services.queries.person(await services.corrections.rename(a.personId, a.name ?? null)),
+    mergePersons: async (_: unknown, a: { targetId: string; sourceIds: string[] }, { services }: Context) =>
+      services.queries.person(await services.corrections.merge(a.targetId, a.sourceIds)),
+    moveFaces: async (_: unknown, a: { faceIds: string[]; personId?: string | null }, { services }: Context) =>
+      services.queries.person(await services.corrections.moveFaces(a.faceIds, a.personId ?? null)),
+    markNotThisPerson: async (_: unknown, { faceId }: { faceId: string }, { services }: Context) =>
+      services.queries.face(await services.corrections.notThisPerson(faceId)),
+    setPersonHidden: async (_: unknown, a: { personId: string; hidden: boolean }, { services }: Context) =>
+      services.queries.person(await services.corrections.setHidden(a.personId, a.hidden)),
+    regroup: async (_: unknown, { groupId }: { groupId: string }, { services }: Context) => {
+      const group = await services.queries.group(groupId);
+      await services.grouping.regroup(groupId);
+      return group;
+    },
+    undoCorrection: (_: unknown, { id }: { id: string }, { services }: Context) => services.corrections.undo(id),
+  },
+
+  Group: {
+    createdAt: (group: Group) => iso(group.createdAt),
+    users: (group: Group, _: unknown, { services }: Context) => services.queries.users(group.id),
+    counts: (group: Group, _: unknown, { services }: Context) => services.queries.counts(group.id),
+    persons: (group: Group, a: PageArgs & { includeHidden: boolean }, { services }: Context) =>
+      services.queries.persons(group.id, a.includeHidden, a),
+    images: (group: Group, a: PageArgs & { status?: string | null }, { services }: Context) =>
+      services.queries.images({ groupId: group.id, ...(a.status ? { status: a.status } : {}) }, a),
+    unassignedFaces: (group: Group, a: PageArgs, { services }: Context) =>
+      services.queries.faces({ groupId: group.id, personId: null }, a),
+    corrections: (group: Group, a: PageArgs, { services }: Context) => services.queries.corrections(group.id, a),
+    jobs: (group: Group, _: unknown, { services }: Context) => services.queries.jobs(group.id),
+  },
+
+  Person: {
+    group: (person: Person, _: unknown, { services }: Context) => services.queries.group(person.groupId),
+    coverFace: (person: Person, _: unknown, { services }: Context) =>
+      person.coverFaceId ? services.queries.face(person.coverFaceId) : null,
+    thumbnailUrl: (person: Person, _: unknown, { baseUrl }: Context) =>
+      person.coverFaceId ? `${baseUrl}/thumbnails/faces/${person.coverFaceId}.jpg` : null,
+    createdAt: (person: Person) => iso(person.createdAt),
+    updatedAt: (person: Person) => iso(person.updatedAt),
+    faces: (person: Person, a: PageArgs, { services }: Context) => services.queries.faces({ personId: person.id }, a),
+    images: (person: Person, a: PageArgs, { services }: Context) =>
+      services.queries.images({ faces: { some: { personId: person.id } } }, a),
+  },
+
+  Image: {
+    group: (image: Image, _: unknown, { services }: Context) => services.queries.group(image.groupId),
+    user: async (image: Image, _: unknown, { services }: Context) =>
+      image.userId ? ((await services.queries.user(image.userId))?.name ?? null) : null,
+    source: (image: Image) => image.sourceKind,
+    thumbnailUrl: (image: Image, _: unknown, { baseUrl }: Context) => `${baseUrl}/thumbnails/images/${image.id}.jpg`,
+    faces: (image: Image, _: unknown, { services }: Context) => services.queries.facesOfImage(image.id),
+    createdAt: (image: Image) => iso(image.createdAt),
+  },
+
+  Face: {
+    image: (face: Face, _: unknown, { services }: Context) => services.queries.image(face.imageId),
+    person: (face: Face, _: unknown, { services }: Context) => (face.personId ? services.queries.person(face.personId) : null),
+    box: (face: Face) => ({ x: face.x1, y: face.y1, width: face.x2 - face.x1, height: face.y2 - face.y1 }),
+    landmarks: (face: Face) => (JSON.parse(face.landmarks) as [number, number][]).map(([x, y]) => ({ x, y })),
+    thumbnailUrl: (face: Face, _: unknown, { baseUrl }: Context) => `${baseUrl}/thumbnails/faces/${face.id}.jpg`,
+  },
+
+  Correction: {
+    summary: (correction: Correction) => payloadOf(correction).summary,
+    person: (correction: Correction, _: unknown, { services }: Context) =>
+      correction.personId ? services.queries.personIfAny(correction.personId) : null,
+    createdAt: (correction: Correction) => iso(correction.createdAt),
+    undoneAt: (correction: Correction) => iso(correction.undoneAt),
+  },
+
+  IngestJob: {
+    group: (job: Job, _: unknown, { services }: Context) => services.queries.group(job.groupId),
+    source: (job: Job) => job.kind,
+    total: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).total,
+    analysed: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).analysed,
+    duplicates: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).duplicates,
+    failed: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).failed,
+    pending: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).pending,
+    progress: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).progress,
+    errors: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).errors,
+    createdAt: (job: Job) => iso(job.createdAt),
+    startedAt: (job: Job) => iso(job.startedAt),
+    finishedAt: (job: Job) => iso(job.finishedAt),
+  },
+};

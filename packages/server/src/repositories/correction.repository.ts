@@ -1,0 +1,42 @@
+import type { Tx } from '../db/client.js';
+
+export type CorrectionKind = 'RENAME' | 'MERGE' | 'MOVE_FACES' | 'NOT_PERSON' | 'SET_HIDDEN';
+
+export interface PersonSnapshot {
+  id: string;
+  name: string | null;
+  hidden: boolean;
+  curated: boolean;
+  createdAt: string;
+}
+
+/** What a correction did, and the state before it: enough to show it and to undo it. */
+export interface CorrectionPayload {
+  summary: string;
+  before: {
+    persons: PersonSnapshot[];
+    /** [face id, its person id before]. */
+    faces: [string, string | null][];
+  };
+  /** "Not this person": face pairs grouping must keep apart while the correction stands. */
+  apart?: [string, string][];
+}
+
+export async function snapshotPersons(tx: Tx, ids: string[]): Promise<PersonSnapshot[]> {
+  const persons = await tx.person.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+  return persons.map(({ id, name, hidden, curated, createdAt }) => ({ id, name, hidden, curated, createdAt: createdAt.toISOString() }));
+}
+
+/** Records a correction as the group's next in sequence (callers hold the group's lock). */
+export async function recordCorrection(tx: Tx, groupId: string, kind: CorrectionKind, personId: string, payload: CorrectionPayload) {
+  const last = await tx.correction.findFirst({ where: { groupId }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
+  const sequence = (last?.sequence ?? 0) + 1;
+  return tx.correction.create({ data: { groupId, sequence, kind, personId, payload: JSON.stringify(payload) } });
+}
+
+export const payloadOf = (correction: { payload: string }) => JSON.parse(correction.payload) as CorrectionPayload;
+
+export async function activeApartPairs(tx: Tx, groupId: string): Promise<[string, string][]> {
+  const corrections = await tx.correction.findMany({ where: { groupId, kind: 'NOT_PERSON', undoneAt: null } });
+  return corrections.flatMap((c) => payloadOf(c).apart ?? []);
+}

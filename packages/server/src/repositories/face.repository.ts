@@ -1,0 +1,49 @@
+import type { AnalysedFace, FaceQuality } from '@facegroup/core';
+import type { Tx } from '../db/client.js';
+
+/** Embeddings are stored as their float32 bytes: 2 KiB for 512 dimensions, read back without parsing. */
+export function encodeEmbedding(embedding: Float32Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(embedding.buffer.slice(embedding.byteOffset, embedding.byteOffset + embedding.byteLength) as ArrayBuffer);
+}
+
+export function decodeEmbedding(bytes: Uint8Array): Float32Array {
+  const copy = new Uint8Array(bytes); // aligned, owned copy
+  return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
+}
+
+/** Replaces an image's faces with the analysed ones (idempotent, so a restarted job can analyse an image again). */
+export async function replaceFaces(tx: Tx, groupId: string, imageId: string, faces: AnalysedFace[]): Promise<void> {
+  await tx.face.deleteMany({ where: { imageId } });
+  await tx.face.createMany({
+    data: faces.map((face, index) => ({
+      groupId,
+      imageId,
+      index,
+      x1: face.box[0],
+      y1: face.box[1],
+      x2: face.box[2],
+      y2: face.box[3],
+      score: face.score,
+      landmarks: JSON.stringify(face.landmarks.map(([x, y]) => [round2(x), round2(y)])),
+      embedding: encodeEmbedding(face.embedding),
+      quality: JSON.stringify(face.quality),
+    })),
+  });
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** Faces of a group for grouping: id, photo, embedding, quality and current person. */
+export async function groupingFaces(tx: Tx, groupId: string) {
+  const rows = await tx.face.findMany({
+    where: { groupId },
+    select: { id: true, imageId: true, personId: true, embedding: true, quality: true },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    photo: row.imageId,
+    personId: row.personId,
+    embedding: decodeEmbedding(row.embedding),
+    quality: JSON.parse(row.quality) as FaceQuality,
+  }));
+}

@@ -1,0 +1,163 @@
+import type { Db, Tx } from '../db/client.js';
+import { badInput, notFound } from '../errors.js';
+import { payloadOf, recordCorrection, snapshotPersons } from '../repositories/correction.repository.js';
+import { refreshPersons } from '../repositories/person.repository.js';
+import type { GroupLock } from './group-lock.js';
+
+/**
+ * User corrections of persons. Each one is a single transaction that changes persons and faces, records what it
+ * did with the state before (to show and undo it), and is respected by later regrouping.
+ */
+export class CorrectionService {
+  constructor(
+    private readonly db: Db,
+    private readonly lock: GroupLock,
+  ) {}
+
+  async rename(personId: string, name: string | null) {
+    const { groupId } = await this.person(this.db, personId);
+    const newName = name?.trim() || null;
+    return this.correct(groupId, async (tx) => {
+      const person = await this.person(tx, personId);
+      const persons = await snapshotPersons(tx, [personId]);
+      await tx.person.update({ where: { id: personId }, data: { name: newName } });
+      const summary = `renamed ${label(person)} to ${newName === null ? 'no name' : `"${newName}"`}`;
+      await recordCorrection(tx, groupId, 'RENAME', personId, { summary, before: { persons, faces: [] } });
+      return personId;
+    });
+  }
+
+  async setHidden(personId: string, hidden: boolean) {
+    const { groupId } = await this.person(this.db, personId);
+    return this.correct(groupId, async (tx) => {
+      const person = await this.person(tx, personId);
+      const persons = await snapshotPersons(tx, [personId]);
+      await tx.person.update({ where: { id: personId }, data: { hidden } });
+      const summary = `${hidden ? 'hid' : 'showed'} ${label(person)}`;
+      await recordCorrection(tx, groupId, 'SET_HIDDEN', personId, { summary, before: { persons, faces: [] } });
+      return personId;
+    });
+  }
+
+  /** Moves all faces of the sources into the target; the target keeps its name unless it has none. */
+  async merge(targetId: string, sourceIds: string[]) {
+    const { groupId } = await this.person(this.db, targetId);
+    const sources = [...new Set(sourceIds)];
+    if (sources.length === 0) throw badInput('give at least one person to merge into the target');
+    if (sources.includes(targetId)) throw badInput(`person ${targetId} cannot be merged into itself`);
+    return this.correct(groupId, async (tx) => {
+      const target = await this.person(tx, targetId);
+      const merged = [];
+      for (const id of sources) merged.push(await this.person(tx, id, groupId));
+      const persons = await snapshotPersons(tx, [targetId, ...sources]);
+      const faces = await tx.face.findMany({ where: { personId: { in: sources } }, select: { id: true, personId: true } });
+      await tx.face.updateMany({ where: { personId: { in: sources } }, data: { personId: targetId } });
+      const name = target.name ?? merged.find((p) => p.name !== null)?.name ?? null;
+      await tx.person.update({ where: { id: targetId }, data: { name, curated: true } });
+      await refreshPersons(tx, [targetId, ...sources]);
+      const summary = `merged ${merged.map(label).join(', ')} into ${label({ ...target, name })}`;
+      await recordCorrection(tx, groupId, 'MERGE', targetId, { summary, before: { persons, faces: faces.map((f) => [f.id, f.personId]) } });
+      return targetId;
+    });
+  }
+
+  /** Moves faces to a person of their group, or to a new person when none is given. */
+  async moveFaces(faceIds: string[], personId: string | null) {
+    const ids = [...new Set(faceIds)];
+    if (ids.length === 0) throw badInput('give at least one face to move');
+    const { groupId } = await this.face(this.db, ids[0]);
+    return this.correct(groupId, async (tx) => {
+      const faces = [];
+      for (const id of ids) faces.push(await this.face(tx, id, groupId));
+      const target = personId ? await this.person(tx, personId, groupId) : null;
+      const previous = faces.map((f) => f.personId).filter((id): id is string => id !== null);
+      const persons = await snapshotPersons(tx, [...new Set([...previous, ...(target ? [target.id] : [])])]);
+      const targetId = target?.id ?? (await tx.person.create({ data: { groupId } })).id;
+      await tx.face.updateMany({ where: { id: { in: ids } }, data: { personId: targetId } });
+      await tx.person.update({ where: { id: targetId }, data: { curated: true } });
+      await refreshPersons(tx, [targetId, ...previous]);
+      const summary = `moved ${ids.length} face${ids.length === 1 ? '' : 's'} to ${target ? label(target) : 'a new person'}`;
+      await recordCorrection(tx, groupId, 'MOVE_FACES', targetId, { summary, before: { persons, faces: faces.map((f) => [f.id, f.personId]) } });
+      return targetId;
+    });
+  }
+
+  /** "Not this person": takes the face out of its person, and keeps it out on regrouping. */
+  async notThisPerson(faceId: string) {
+    const { groupId } = await this.face(this.db, faceId);
+    return this.correct(groupId, async (tx) => {
+      const face = await this.face(tx, faceId);
+      if (!face.personId) throw badInput(`face ${faceId} is not assigned to a person`);
+      const person = await this.person(tx, face.personId);
+      const others = await tx.face.findMany({ where: { personId: face.personId, id: { not: faceId } }, select: { id: true } });
+      const persons = await snapshotPersons(tx, [face.personId]);
+      await tx.face.update({ where: { id: faceId }, data: { personId: null } });
+      await refreshPersons(tx, [face.personId]);
+      await recordCorrection(tx, groupId, 'NOT_PERSON', face.personId, {
+        summary: `face ${faceId} is not ${label(person)}`,
+        before: { persons, faces: [[faceId, face.personId]] },
+        apart: others.map((o): [string, string] => [faceId, o.id]),
+      });
+      return faceId;
+    });
+  }
+
+  /** Undoes the group's latest correction still standing: persons and face assignments return to before it. */
+  async undo(correctionId: string) {
+    const found = await this.db.correction.findUnique({ where: { id: correctionId } });
+    if (!found) throw notFound('correction', correctionId);
+    return this.lock.run(found.groupId, () =>
+      this.db.$transaction(async (tx) => {
+        const correction = await tx.correction.findUniqueOrThrow({ where: { id: correctionId } });
+        if (correction.undoneAt) throw badInput(`correction ${correctionId} is already undone`);
+        const latest = await tx.correction.findFirst({
+          where: { groupId: correction.groupId, undoneAt: null },
+          orderBy: { sequence: 'desc' },
+        });
+        if (latest?.id !== correction.id) throw badInput(`undo the later correction ${latest?.id} first`);
+        const { before } = payloadOf(correction);
+        for (const { id, createdAt, ...fields } of before.persons) {
+          await tx.person.upsert({
+            where: { id },
+            create: { id, groupId: correction.groupId, createdAt: new Date(createdAt), ...fields },
+            update: fields,
+          });
+        }
+        const faceIds = before.faces.map(([faceId]) => faceId);
+        const current = await tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });
+        for (const [faceId, personId] of before.faces) {
+          await tx.face.updateMany({ where: { id: faceId }, data: { personId } });
+        }
+        await refreshPersons(tx, [
+          ...before.persons.map((p) => p.id),
+          ...before.faces.map(([, personId]) => personId),
+          ...current.map((f) => f.personId),
+        ]);
+        return tx.correction.update({ where: { id: correctionId }, data: { undoneAt: new Date() } });
+      }),
+    );
+  }
+
+  private correct(groupId: string, work: (tx: Tx) => Promise<string>): Promise<string> {
+    return this.lock.run(groupId, () => this.db.$transaction(work));
+  }
+
+  private async person(tx: Tx, id: string, groupId?: string) {
+    const person = await tx.person.findUnique({ where: { id } });
+    if (!person) throw notFound('person', id);
+    if (groupId && person.groupId !== groupId) throw badInput(`person ${id} belongs to another group`);
+    return person;
+  }
+
+  private async face(tx: Tx, id: string, groupId?: string) {
+    const face = await tx.face.findUnique({ where: { id } });
+    if (!face) throw notFound('face', id);
+    if (groupId && face.groupId !== groupId) throw badInput(`face ${id} belongs to another group`);
+    return face;
+  }
+}
+
+function label(person: { id: string; name: string | null }): string {
+  return person.name === null ? `person ${person.id}` : `"${person.name}"`;
+}
+

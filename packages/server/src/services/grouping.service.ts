@@ -1,0 +1,86 @@
+import { groupFaces, median, weakReasons, type FacePipeline, type GroupingConstraints } from '@facegroup/core';
+import type { Db, Tx } from '../db/client.js';
+import { activeApartPairs } from '../repositories/correction.repository.js';
+import { groupingFaces } from '../repositories/face.repository.js';
+import { append } from '../repositories/maps.js';
+import { refreshPersons } from '../repositories/person.repository.js';
+import type { GroupLock } from './group-lock.js';
+
+/** Groups a group's faces into persons, keeping what users decided. */
+export class GroupingService {
+  constructor(
+    private readonly db: Db,
+    private readonly pipeline: FacePipeline,
+    private readonly lock: GroupLock,
+  ) {}
+
+  /**
+   * Reruns grouping over all faces of the group, then maps the new clusters onto the existing persons so ids,
+   * names and hidden flags stay: each cluster takes the person it shares most faces with (persons a user named
+   * or curated first). Faces grouping leaves out (weak ones near no person) become unassigned. One transaction.
+   */
+  regroup(groupId: string): Promise<void> {
+    return this.lock.run(groupId, () => this.db.$transaction((tx) => this.regroupIn(tx, groupId), { timeout: 120_000 }));
+  }
+
+  private async regroupIn(tx: Tx, groupId: string): Promise<void> {
+    const faces = await groupingFaces(tx, groupId);
+    const persons = await tx.person.findMany({ where: { groupId }, select: { id: true, name: true, curated: true } });
+    const decided = new Set(persons.filter((p) => p.name !== null || p.curated).map((p) => p.id));
+    const options = this.pipeline.groupingOptions;
+    const medianNorm = median(faces.map((face) => face.quality.embeddingNorm));
+    const { clusters } = groupFaces(
+      faces.map(({ id, photo, embedding, quality }) => ({ id, photo, embedding, weak: weakReasons(quality, medianNorm, options).length > 0 })),
+      { threshold: options.threshold, neighbours: options.neighbours, constraints: await constraints(tx, groupId, faces, decided) },
+    );
+
+    const personOf = new Map(faces.map((f) => [f.id, f.personId]));
+    const candidates: { cluster: number; person: string; overlap: number; decided: boolean }[] = [];
+    clusters.forEach((cluster, index) => {
+      const overlap = new Map<string, number>();
+      for (const faceId of cluster) {
+        const person = personOf.get(faceId);
+        if (person) overlap.set(person, (overlap.get(person) ?? 0) + 1);
+      }
+      for (const [person, count] of overlap) candidates.push({ cluster: index, person, overlap: count, decided: decided.has(person) });
+    });
+    candidates.sort(
+      (a, b) => Number(b.decided) - Number(a.decided) || b.overlap - a.overlap || a.cluster - b.cluster || a.person.localeCompare(b.person),
+    );
+    const personOfCluster = new Map<number, string>();
+    const taken = new Set<string>();
+    for (const c of candidates) {
+      if (personOfCluster.has(c.cluster) || taken.has(c.person)) continue;
+      personOfCluster.set(c.cluster, c.person);
+      taken.add(c.person);
+    }
+
+    const assigned = new Set<string>();
+    const touched = new Set<string>(persons.map((p) => p.id));
+    for (const [index, cluster] of clusters.entries()) {
+      const personId = personOfCluster.get(index) ?? (await tx.person.create({ data: { groupId } })).id;
+      touched.add(personId);
+      for (const faceId of cluster) assigned.add(faceId);
+      const moving = cluster.filter((faceId) => personOf.get(faceId) !== personId);
+      if (moving.length > 0) await tx.face.updateMany({ where: { id: { in: moving } }, data: { personId } });
+    }
+    const leftOut = faces.filter((f) => !assigned.has(f.id) && f.personId !== null).map((f) => f.id);
+    if (leftOut.length > 0) await tx.face.updateMany({ where: { id: { in: leftOut } }, data: { personId: null } });
+    await refreshPersons(tx, touched);
+  }
+}
+
+/**
+ * User decisions as grouping constraints: each person a user named or curated is fixed (kept whole, never merged
+ * with another; only a user's merge joins them), and "not this person" keeps a face from that person.
+ */
+async function constraints(
+  tx: Tx,
+  groupId: string,
+  faces: { id: string; personId: string | null }[],
+  decided: Set<string>,
+): Promise<GroupingConstraints> {
+  const facesOf = new Map<string, string[]>();
+  for (const face of faces) if (face.personId && decided.has(face.personId)) append(facesOf, face.personId, face.id);
+  return { fixed: [...facesOf.values()], apart: await activeApartPairs(tx, groupId) };
+}

@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from './support/graphql.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+/** Debian's chromium package; the IDE must work with no internet, so every non-local request is refused. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('GraphQL IDE in headless Chromium', () => {
+  let work: string;
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'facegroup-ide-'));
+    server = await startServer({ DATA_DIR: join(work, 'data') });
+    await gql(server.url, `mutation { createGroup(name: "Summer in Lisbon") { id } }`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('loads from the API address with no outside requests and runs a query', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const outside: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin === server.url || url.protocol === 'data:') return route.continue();
+      outside.push(url.href);
+      return route.abort();
+    });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    await page.goto(`${server.url}/`);
+    await page.locator('.graphiql-execute-button').click({ timeout: 30_000 });
+    await expect.poll(() => page.locator('.result-window').innerText(), { timeout: 30_000 }).toContain('Summer in Lisbon');
+    expect(outside).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,295 @@
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql, gqlError } from './graphql.js';
+import { startPhotoServer } from './photo-server.js';
+import { devPhotos, startServer, type RunningServer } from './server.js';
+
+const labels: Record<string, string[]> = JSON.parse(await readFile(join(devPhotos, '..', 'labels.json'), 'utf8')).photos;
+
+/** Photos of a few people: Mel Gibson from a folder, Elon Musk and Barack Obama by URL, Joe Biden and a landscape by path. */
+const FOLDER_PHOTOS = ['jpd_0d54927c.jpg', 'jpd_10a0ff5e.jpg', 'jpd_1b0247e1.jpg', 'jpd_26f2cba9.jpg', 'afr_2de116a8.jpg'];
+const URL_PHOTOS = ['dfc_166ce7a8.jpg', 'dfc_69551ee2.jpg', 'jpd_0055856f.jpg', 'afr_6627630a.jpg', 'afr_c4dfaedc.jpg'];
+const PATH_PHOTOS = ['afr_1911e47a.jpg', 'dsf_9813b0ac.jpg'];
+const UPLOAD_PHOTO = 'afr_ef7047b9.jpg';
+const UNIQUE_PHOTOS = FOLDER_PHOTOS.length + URL_PHOTOS.length + PATH_PHOTOS.length;
+
+const PERSONS = `query Persons($id: ID!) {
+  group(id: $id) {
+    persons(includeHidden: true, first: 100) { totalCount nodes { id name hidden photoCount faceCount thumbnailUrl } }
+  }
+}`;
+const PERSON = `query Person($id: ID!) {
+  person(id: $id) { id name photoCount faceCount faces(first: 100) { totalCount nodes { id } } images(first: 100) { nodes { key } } }
+}`;
+
+interface PersonRow {
+  id: string;
+  name: string | null;
+  hidden: boolean;
+  photoCount: number;
+  faceCount: number;
+  thumbnailUrl: string;
+}
+
+/**
+ * The API end to end over real HTTP against a spawned server (the real pipeline on real photos): ingestion by
+ * folder, path, URL and upload; persons and corrections; undo; a restart that keeps everything.
+ * `database` gives each run a fresh, empty database URL and drops it afterwards.
+ */
+export function apiSuite(name: string, database: () => Promise<{ url: string; drop(): Promise<void> }>) {
+  describe(name, () => {
+    let work: string;
+    let databaseUrl: string;
+    let dropDatabase: () => Promise<void>;
+    let server: RunningServer;
+    let photos: Awaited<ReturnType<typeof startPhotoServer>>;
+    let groupId: string;
+    const env = () => ({ DATABASE_URL: databaseUrl, DATA_DIR: join(work, 'data') });
+
+    beforeAll(async () => {
+      work = await mkdtemp(join(tmpdir(), 'facegroup-e2e-'));
+      ({ url: databaseUrl, drop: dropDatabase } = await database());
+      const userFolder = join(work, 'images', 'trip', 'ann');
+      await mkdir(userFolder, { recursive: true });
+      for (const photo of FOLDER_PHOTOS) await copyFile(join(devPhotos, photo), join(userFolder, photo));
+      photos = await startPhotoServer(devPhotos);
+      server = await startServer({ ...env(), FETCH_ALLOW_PRIVATE_ADDRESSES: 'true' });
+    });
+
+    afterAll(async () => {
+      await server?.stop();
+      await photos?.close();
+      await dropDatabase?.();
+      await rm(work, { recursive: true, force: true });
+    });
+
+    async function persons(): Promise<PersonRow[]> {
+      return (await gql(server.url, PERSONS, { id: groupId })).group.persons.nodes;
+    }
+
+    async function waitForJobs(group: string) {
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        const { group: g } = await gql(server.url, `query($id: ID!) { group(id: $id) { jobs { id status } } }`, { id: group });
+        if (g.jobs.every((job: { status: string }) => job.status === 'DONE')) return;
+        if (Date.now() > deadline) throw new Error(`jobs not done in time: ${JSON.stringify(g.jobs)}\n${server.log()}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+
+    it('creates a group and adds photos from a folder, by path and by URL, returning jobs at once', async () => {
+      groupId = (await gql(server.url, `mutation { createGroup(name: "trip") { id name } }`)).createGroup.id;
+      const imported = await gql(server.url, `mutation($path: String!) { importFolder(path: $path) { id total group { id } } }`, {
+        path: join(work, 'images'),
+      });
+      expect(imported.importFolder).toHaveLength(1);
+      expect(imported.importFolder[0]).toMatchObject({ total: FOLDER_PHOTOS.length, group: { id: groupId } });
+
+      const byPath = await gql(server.url, `mutation($g: ID!, $paths: [String!]!) { addImagesFromPaths(groupId: $g, paths: $paths, user: "bob") { id total } }`, {
+        g: groupId,
+        paths: PATH_PHOTOS.map((photo) => join(devPhotos, photo)),
+      });
+      expect(byPath.addImagesFromPaths.total).toBe(PATH_PHOTOS.length);
+
+      const urls = Object.fromEntries(URL_PHOTOS.map((photo) => [`cem/${photo}`, `${photos.url}/photos/${photo}`]));
+      urls['cem/again.jpg'] = `${photos.url}/redirect/${FOLDER_PHOTOS[0]}`; // same bytes as a folder photo, via a redirect
+      urls['cem/broken.jpg'] = `${photos.url}/not-an-image`;
+      const byUrl = await gql(server.url, `mutation($g: ID!, $urls: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $urls, user: "cem") { id status total } }`, {
+        g: groupId,
+        urls,
+      });
+      expect(byUrl.addImagesFromUrls.total).toBe(URL_PHOTOS.length + 2);
+      expect(byUrl.addImagesFromUrls.status).not.toBe('DONE');
+
+      await waitForJobs(groupId);
+      const { job } = await gql(server.url, `query($id: ID!) { job(id: $id) { status progress analysed duplicates failed pending errors { key code message } } }`, {
+        id: byUrl.addImagesFromUrls.id,
+      });
+      expect(job).toMatchObject({ status: 'DONE', progress: 1, analysed: URL_PHOTOS.length, duplicates: 1, failed: 1, pending: 0 });
+      expect(job.errors).toEqual([expect.objectContaining({ key: 'cem/broken.jpg', code: 'UNSUPPORTED_IMAGE' })]);
+    });
+
+    it('stores each photo once and finds the persons, most photos first', async () => {
+      const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) {
+        users { name } counts { images analysedImages failedImages faces persons }
+        images(first: 100) { totalCount nodes { key user status contentHash faces { id } } }
+      } }`, { id: groupId });
+      expect(group.users.map((u: { name: string }) => u.name)).toEqual(['ann', 'bob', 'cem']);
+      expect(group.counts).toMatchObject({ images: UNIQUE_PHOTOS, analysedImages: UNIQUE_PHOTOS, failedImages: 0 });
+      expect(new Set(group.images.nodes.map((i: { contentHash: string }) => i.contentHash)).size).toBe(UNIQUE_PHOTOS);
+      const landscape = group.images.nodes.find((i: { key: string }) => i.key.endsWith(PATH_PHOTOS[1]));
+      expect(landscape.faces).toEqual([]);
+
+      const list = await persons();
+      expect(list.length).toBe(group.counts.persons);
+      const counts = list.map((p) => p.photoCount);
+      expect(counts).toEqual([...counts].sort((a, b) => b - a));
+      // The largest person is one real identity: all its photos carry the same label.
+      const top = await gql(server.url, PERSON, { id: list[0].id });
+      const files = top.person.images.nodes.map((i: { key: string }) => i.key.split('/').pop()!);
+      expect(files.length).toBeGreaterThanOrEqual(3);
+      const shared = files.map((file: string) => labels[file]).reduce((a: string[], b: string[]) => a.filter((x) => b.includes(x)));
+      expect(shared.length).toBe(1);
+    });
+
+    it('serves face and photo thumbnails at the URLs of the schema', async () => {
+      const [person] = await persons();
+      const face = await fetch(person.thumbnailUrl);
+      expect(face.status).toBe(200);
+      expect(face.headers.get('content-type')).toBe('image/jpeg');
+      expect([...new Uint8Array(await face.arrayBuffer()).subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+      const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) { images(first: 1) { nodes { thumbnailUrl } } } }`, { id: groupId });
+      const photo = await fetch(group.images.nodes[0].thumbnailUrl);
+      expect(photo.status).toBe(200);
+      expect(photo.headers.get('content-type')).toBe('image/jpeg');
+    });
+
+    it('renames, merges (the target keeps its name) and undoes the merge', async () => {
+      const [first, second] = await persons();
+      const renamed = await gql(server.url, `mutation($id: ID!) { renamePerson(personId: $id, name: "Mel") { id name } }`, { id: first.id });
+      expect(renamed.renamePerson).toEqual({ id: first.id, name: 'Mel' });
+      await gql(server.url, `mutation($id: ID!) { renamePerson(personId: $id, name: "Other") { id } }`, { id: second.id });
+
+      const merged = await gql(server.url, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id name photoCount } }`, {
+        t: first.id,
+        s: [second.id],
+      });
+      expect(merged.mergePersons).toEqual({ id: first.id, name: 'Mel', photoCount: first.photoCount + second.photoCount });
+      expect((await gqlError(server.url, PERSON, { id: second.id })).code).toBe('NOT_FOUND');
+
+      const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) { corrections { id kind summary undoneAt } } }`, { id: groupId });
+      expect(group.corrections.map((c: { kind: string }) => c.kind)).toEqual(['MERGE', 'RENAME', 'RENAME']);
+      const undone = await gql(server.url, `mutation($id: ID!) { undoCorrection(id: $id) { kind undoneAt } }`, { id: group.corrections[0].id });
+      expect(undone.undoCorrection.undoneAt).not.toBeNull();
+
+      const after = await persons();
+      expect(after.find((p) => p.id === first.id)).toMatchObject({ name: 'Mel', photoCount: first.photoCount });
+      expect(after.find((p) => p.id === second.id)).toMatchObject({ name: 'Other', photoCount: second.photoCount });
+    });
+
+    it('moves a face to a new person, and undoes it', async () => {
+      const [mel] = await persons();
+      const before = await gql(server.url, PERSON, { id: mel.id });
+      const faceId = before.person.faces.nodes[0].id;
+      const moved = await gql(server.url, `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { id faceCount faces { nodes { id } } } }`, {
+        f: [faceId],
+      });
+      expect(moved.moveFaces.id).not.toBe(mel.id);
+      expect(moved.moveFaces.faces.nodes).toEqual([{ id: faceId }]);
+      expect((await gql(server.url, PERSON, { id: mel.id })).person.faceCount).toBe(mel.faceCount - 1);
+
+      const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) { corrections(first: 1) { id kind } } }`, { id: groupId });
+      expect(group.corrections[0].kind).toBe('MOVE_FACES');
+      await gql(server.url, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: group.corrections[0].id });
+      const { face } = await gql(server.url, `query($id: ID!) { face(id: $id) { person { id } } }`, { id: faceId });
+      expect(face.person.id).toBe(mel.id);
+      expect((await gqlError(server.url, PERSON, { id: moved.moveFaces.id })).code).toBe('NOT_FOUND');
+    });
+
+    it('keeps a face out of a person after "not this person", also on regrouping', async () => {
+      const [mel] = await persons();
+      const faceId = (await gql(server.url, PERSON, { id: mel.id })).person.faces.nodes.at(-1).id;
+      const marked = await gql(server.url, `mutation($f: ID!) { markNotThisPerson(faceId: $f) { id person { id } } }`, { f: faceId });
+      expect(marked.markNotThisPerson).toEqual({ id: faceId, person: null });
+      // Grouping may leave weak faces (blurred bystanders) unassigned too.
+      const unassigned = await gql(server.url, `query($id: ID!) { group(id: $id) {
+        counts { unassignedFaces } unassignedFaces(first: 100) { totalCount nodes { id person { id } } }
+      } }`, { id: groupId });
+      expect(unassigned.group.unassignedFaces.nodes).toContainEqual({ id: faceId, person: null });
+      expect(unassigned.group.unassignedFaces.totalCount).toBe(unassigned.group.counts.unassignedFaces);
+
+      await gql(server.url, `mutation($g: ID!) { regroup(groupId: $g) { id } }`, { g: groupId });
+      const { face } = await gql(server.url, `query($id: ID!) { face(id: $id) { person { id } } }`, { id: faceId });
+      expect(face.person?.id).not.toBe(mel.id);
+      expect((await gql(server.url, PERSON, { id: mel.id })).person).toMatchObject({ name: 'Mel', faceCount: mel.faceCount - 1 });
+    });
+
+    it('hides a person from the list until shown again', async () => {
+      const visible = `query($id: ID!) { group(id: $id) { persons(first: 100) { nodes { id } } } }`;
+      const [, second] = await persons();
+      const hidden = await gql(server.url, `mutation($id: ID!) { setPersonHidden(personId: $id, hidden: true) { id hidden } }`, { id: second.id });
+      expect(hidden.setPersonHidden).toEqual({ id: second.id, hidden: true });
+      expect((await gql(server.url, visible, { id: groupId })).group.persons.nodes).not.toContainEqual({ id: second.id });
+      await gql(server.url, `mutation($id: ID!) { setPersonHidden(personId: $id, hidden: false) { id } }`, { id: second.id });
+      expect((await gql(server.url, visible, { id: groupId })).group.persons.nodes).toContainEqual({ id: second.id });
+    });
+
+    it('answers an image with its faces and their persons', async () => {
+      const [mel] = await persons();
+      const { person } = await gql(server.url, PERSON, { id: mel.id });
+      const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) { images(first: 100) { nodes { id key } } } }`, { id: groupId });
+      const imageId = group.images.nodes.find((i: { key: string }) => i.key === person.images.nodes[0].key).id;
+      const { image } = await gql(server.url, `query($id: ID!) { image(id: $id) {
+        status width height faces { id score box { x y width height } landmarks { x y } thumbnailUrl person { id name } }
+      } }`, { id: imageId });
+      expect(image.status).toBe('ANALYSED');
+      expect(image.faces.some((f: { person: { id: string } | null }) => f.person?.id === mel.id)).toBe(true);
+      for (const face of image.faces) {
+        expect(face.landmarks).toHaveLength(5);
+        expect(face.box.x + face.box.width).toBeLessThanOrEqual(image.width + 1);
+      }
+    });
+
+    it('accepts uploads and refuses to mix persons of different groups', async () => {
+      const other = (await gql(server.url, `mutation { createGroup(name: "other") { id } }`)).createGroup.id;
+      const form = new FormData();
+      form.append('user', 'dee');
+      form.append('photo', new Blob([await readFile(join(devPhotos, UPLOAD_PHOTO))], { type: 'image/jpeg' }), UPLOAD_PHOTO);
+      const response = await fetch(`${server.url}/groups/${other}/uploads`, { method: 'POST', body: form });
+      expect(response.status).toBe(202);
+      await waitForJobs(other);
+      const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) { counts { images } persons { nodes { id } } } }`, { id: other });
+      expect(group.counts.images).toBe(1);
+
+      const [mel] = await persons();
+      const mixed = await gqlError(server.url, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, {
+        t: mel.id,
+        s: [group.persons.nodes[0].id],
+      });
+      expect(mixed).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('another group') });
+
+      const text = new FormData();
+      text.append('photo', new Blob(['just text, no photo']), 'notes.jpg');
+      const refused = await fetch(`${server.url}/groups/${other}/uploads`, { method: 'POST', body: text });
+      expect(refused.status).toBe(415);
+      expect((await refused.json()).error.code).toBe('UNSUPPORTED_IMAGE');
+    });
+
+    it('answers typed errors and writes nothing on a failed mutation', async () => {
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      expect((await gqlError(server.url, `query($id: ID!) { group(id: $id) { id } }`, { id: unknown })).code).toBe('NOT_FOUND');
+      const invalid = await gqlError(server.url, `mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }`, {
+        g: groupId,
+        u: { good: `${photos.url}/photos/${URL_PHOTOS[0]}`, bad: 'ftp://example.com/a.jpg' },
+      });
+      expect(invalid.code).toBe('BAD_USER_INPUT');
+      const jobs = await gql(server.url, `query($id: ID!) { group(id: $id) { jobs { id } } }`, { id: groupId });
+      expect(jobs.group.jobs).toHaveLength(3);
+      const merge = await gqlError(server.url, `mutation($t: ID!) { mergePersons(targetId: $t, sourceIds: ["${unknown}"]) { id } }`, {
+        t: (await persons())[0].id,
+      });
+      expect(merge.code).toBe('NOT_FOUND');
+    });
+
+    it('keeps everything across a restart', async () => {
+      // Thumbnail URLs name the server's address, which changes with the port.
+      const state = async () => (await persons()).map((p) => ({ ...p, thumbnailUrl: new URL(p.thumbnailUrl).pathname }));
+      const before = await state();
+      const { group: correctionsBefore } = await gql(server.url, `query($id: ID!) { group(id: $id) { corrections { id kind undoneAt } } }`, { id: groupId });
+      await server.stop();
+      server = await startServer(env()); // no private-address allowance this time
+      expect(await state()).toEqual(before);
+      const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) { counts { images } corrections { id kind undoneAt } } }`, { id: groupId });
+      expect(group.counts.images).toBe(UNIQUE_PHOTOS);
+      expect(group.corrections).toEqual(correctionsBefore.corrections);
+
+      const forbidden = await gqlError(server.url, `mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }`, {
+        g: groupId,
+        u: { local: `${photos.url}/photos/${URL_PHOTOS[0]}` },
+      });
+      expect(forbidden.code).toBe('FORBIDDEN_ADDRESS');
+    });
+  });
+}

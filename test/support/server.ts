@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const devPhotos = resolve(repoRoot, '..', 'shared', 'eval', 'dev', 'photos');
+
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  /** Everything the server wrote to stderr, for failure messages. */
+  log: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts the API as `pnpm start` does (tsx packages/server/src/main.ts) on a free port, and waits until it listens. */
+export function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', FACE_LOG: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 120 s:\n${output}`)), 120_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphQL API on (http:\/\/localhost:\d+)\/graphql/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({
+          url: match[1],
+          process: child,
+          log: () => output,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
