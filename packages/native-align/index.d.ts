@@ -41,6 +41,34 @@ export function warpFaces(
   options: WarpOptions,
 ): Float32Array;
 
+export interface ResizeOptions {
+  /** Channel order of the output planes. */
+  channelOrder: 'rgb' | 'bgr';
+  /** Per source channel R, G, B, in pixel units 0..255. */
+  mean: readonly [number, number, number] | readonly number[];
+  /** Per source channel R, G, B, in pixel units; non-zero. */
+  std: readonly [number, number, number] | readonly number[];
+  /** CPU threads; default: hardware concurrency. */
+  threads?: number;
+}
+
+/**
+ * Area (box-average) resampling, as torch's interpolate(mode='area'), of each region of one interleaved
+ * RGB(A) image to outWidth x outHeight. `regions` holds x, y, width, height per region; parts outside the
+ * image read as 0 (zero padding). Returns n * 3 * outHeight * outWidth floats, NCHW,
+ * value = (pixel - mean[c]) / std[c].
+ */
+export function resizeArea(
+  image: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  channels: 3 | 4,
+  regions: Int32Array,
+  outWidth: number,
+  outHeight: number,
+  options: ResizeOptions,
+): Float32Array;
+
 export interface CosineOptions {
   /** CPU threads; default: hardware concurrency. */
   threads?: number;

@@ -3,4 +3,4 @@ import { createRequire } from 'node:module';
 
 const binding = createRequire(import.meta.url)('./build/Release/native_align.node');
 
-export const { estimateSimilarity, warpFaces, cosineMatrix, topK, backend, peakGflops } = binding;
+export const { estimateSimilarity, warpFaces, resizeArea, cosineMatrix, topK, backend, peakGflops } = binding;

@@ -2,7 +2,7 @@ import { nms, square, type ScoredBox } from './boxes.js';
 import type { StageClock } from './clock.js';
 import type { MtcnnConfig } from './config.js';
 import { OnnxModel, type SessionOptions } from './models.js';
-import { resizeAreaInto } from './resample.js';
+import { resizeRegions } from './resample.js';
 import type { DecodedImage, DetectedFace, FaceDetector, Landmarks } from './types.js';
 
 /** A candidate with its box regression (fractions of the box's width/height). */
@@ -62,12 +62,8 @@ export class MtcnnDetector implements FaceDetector {
     for (const scale of this.pyramidScales(image.width, image.height)) {
       const w = Math.trunc(image.width * scale + 1);
       const h = Math.trunc(image.height * scale + 1);
-      const data = await this.clock.time('detect.resize', () => {
-        const level = new Float32Array(3 * w * h);
-        const whole = { x: 0, y: 0, width: image.width, height: image.height };
-        resizeAreaInto(image.pixels, image.width, image.height, whole, w, h, pnet.entry.input, level, 0);
-        return level;
-      });
+      const whole = { x: 0, y: 0, width: image.width, height: image.height };
+      const data = await this.clock.time('detect.resize', () => resizeRegions(image, [whole], w, h, pnet.entry.input));
       const out = await pnet.run(data, [1, 3, h, w]);
       const prob = out.prob.data as Float32Array;
       const reg = out.bbox_reg.data as Float32Array;
@@ -134,16 +130,14 @@ export class MtcnnDetector implements FaceDetector {
   ): Promise<{ prob: Float32Array; reg: Float32Array; landmarks?: Float32Array }> {
     const net = this.nets[stage];
     const size = net.entry.input.size!;
-    const slot = 3 * size * size;
-    const data = new Float32Array(boxes.length * slot);
-    await this.clock.time('detect.crop', () => boxes.forEach((box, n) => {
-      // Integer box as MTCNN crops it: columns trunc(x1)-1 .. trunc(x2)-1 inclusive (1-based origin).
-      const x = Math.trunc(box.x1) - 1;
-      const y = Math.trunc(box.y1) - 1;
-      const width = Math.max(1, Math.trunc(box.x2) - Math.trunc(box.x1) + 1);
-      const height = Math.max(1, Math.trunc(box.y2) - Math.trunc(box.y1) + 1);
-      resizeAreaInto(image.pixels, image.width, image.height, { x, y, width, height }, size, size, net.entry.input, data, n * slot);
+    // Integer boxes as MTCNN crops them: columns trunc(x1)-1 .. trunc(x2)-1 inclusive (1-based origin).
+    const regions = boxes.map((box) => ({
+      x: Math.trunc(box.x1) - 1,
+      y: Math.trunc(box.y1) - 1,
+      width: Math.max(1, Math.trunc(box.x2) - Math.trunc(box.x1) + 1),
+      height: Math.max(1, Math.trunc(box.y2) - Math.trunc(box.y1) + 1),
     }));
+    const data = await this.clock.time('detect.crop', () => resizeRegions(image, regions, size, size, net.entry.input));
     const out = await net.run(data, [boxes.length, 3, size, size]);
     return {
       prob: out.prob.data as Float32Array,

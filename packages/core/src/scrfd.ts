@@ -2,7 +2,7 @@ import { nms, type ScoredBox } from './boxes.js';
 import type { StageClock } from './clock.js';
 import type { ScrfdConfig } from './config.js';
 import { OnnxModel, type SessionOptions } from './models.js';
-import { resizeAreaInto } from './resample.js';
+import { resizeRegions } from './resample.js';
 import type { DecodedImage, DetectedFace, FaceDetector, Landmarks } from './types.js';
 
 /**
@@ -25,10 +25,7 @@ export class ScrfdDetector implements FaceDetector {
     const size = entry.input.size!;
     const scale = size / Math.max(image.width, image.height);
     const region = { x: 0, y: 0, width: Math.ceil(size / scale), height: Math.ceil(size / scale) };
-    const input = new Float32Array(3 * size * size);
-    await this.clock.time('detect.resize', () =>
-      resizeAreaInto(image.pixels, image.width, image.height, region, size, size, entry.input, input, 0),
-    );
+    const input = await this.clock.time('detect.resize', () => resizeRegions(image, [region], size, size, entry.input));
     const out = await this.model.run(input, [1, 3, size, size]);
 
     const { strides, anchorsPerCell } = entry.outputs as { strides: number[]; anchorsPerCell: number };

@@ -186,10 +186,14 @@ void meanStdOption(Env env, const char* fn, const Napi::Object& opts, const char
   }
 }
 
-Value WarpFaces(const CallbackInfo& info) {
-  constexpr const char* fn = "warpFaces";
+// The (image, width, height, channels) arguments of warpFaces and resizeArea.
+struct ImageArgs {
+  const uint8_t* data;
+  int width, height, channels;
+};
+
+ImageArgs imageArgs(const CallbackInfo& info, const char* fn) {
   Env env = info.Env();
-  expectArgs(info, fn, 6, "(image, width, height, channels, transforms, options)");
   const Value img = info[0];
   if (!isTyped(img, napi_uint8_array) && !isTyped(img, napi_uint8_clamped_array))
     typeError(env, fn, "image must be a Uint8Array or Buffer, got " + describe(img));
@@ -201,6 +205,31 @@ Value WarpFaces(const CallbackInfo& info) {
   if (image.ElementLength() != expected)
     rangeError(env, fn, "image length " + std::to_string(image.ElementLength()) + " != width*height*channels = " +
                             std::to_string(expected));
+  return {image.Data(), width, height, channels};
+}
+
+// options.channelOrder, mean and std (per source R, G, B) as per-output-plane source channel, mean, 1/std.
+void normalisationOptions(Env env, const char* fn, const Napi::Object& opts, int srcChannel[3], double mean[3],
+                          double invStd[3]) {
+  const Value order = opts.Get("channelOrder");
+  const std::string ord = order.IsString() ? order.As<Napi::String>().Utf8Value() : "";
+  if (ord != "rgb" && ord != "bgr") typeError(env, fn, "options.channelOrder must be 'rgb' or 'bgr'");
+  double sourceMean[3], sourceStd[3];
+  meanStdOption(env, fn, opts, "mean", sourceMean, false);
+  meanStdOption(env, fn, opts, "std", sourceStd, true);
+  for (int c = 0; c < 3; ++c) {
+    const int s = ord == "bgr" ? 2 - c : c;
+    srcChannel[c] = s;
+    mean[c] = sourceMean[s];
+    invStd[c] = 1.0 / sourceStd[s];
+  }
+}
+
+Value WarpFaces(const CallbackInfo& info) {
+  constexpr const char* fn = "warpFaces";
+  Env env = info.Env();
+  expectArgs(info, fn, 6, "(image, width, height, channels, transforms, options)");
+  const ImageArgs image = imageArgs(info, fn);
   if (!isTyped(info[4], napi_float64_array))
     typeError(env, fn, "transforms must be a Float64Array, got " + describe(info[4]));
   const auto transforms = info[4].As<Napi::Float64Array>();
@@ -210,25 +239,13 @@ Value WarpFaces(const CallbackInfo& info) {
   const Napi::Object opts = optionsArg(info, fn, 5);
 
   na::WarpJob job{};
-  job.image = image.Data();
-  job.width = width;
-  job.height = height;
-  job.channels = channels;
+  job.image = image.data;
+  job.width = image.width;
+  job.height = image.height;
+  job.channels = image.channels;
   job.count = transforms.ElementLength() / 6;
   job.size = static_cast<int>(toInt(env, fn, "options.size", opts.Get("size"), 1, 4096));
-
-  const Value order = opts.Get("channelOrder");
-  const std::string ord = order.IsString() ? order.As<Napi::String>().Utf8Value() : "";
-  if (ord != "rgb" && ord != "bgr") typeError(env, fn, "options.channelOrder must be 'rgb' or 'bgr'");
-  double mean[3], stdev[3];  // per source channel R, G, B
-  meanStdOption(env, fn, opts, "mean", mean, false);
-  meanStdOption(env, fn, opts, "std", stdev, true);
-  for (int c = 0; c < 3; ++c) {
-    const int s = ord == "bgr" ? 2 - c : c;
-    job.srcChannel[c] = s;
-    job.mean[c] = mean[s];
-    job.invStd[c] = 1.0 / stdev[s];
-  }
+  normalisationOptions(env, fn, opts, job.srcChannel, job.mean, job.invStd);
   const int threads = threadsOption(env, fn, opts);
   const bool cuda = cudaOption(env, fn, opts, true);
 
@@ -246,6 +263,38 @@ Value WarpFaces(const CallbackInfo& info) {
   } else {
     na::warpFaces(job, out.Data(), threads);
   }
+  return out;
+}
+
+// ---- resizeArea(image, width, height, channels, regions, outWidth, outHeight, options) ----------
+Value ResizeArea(const CallbackInfo& info) {
+  constexpr const char* fn = "resizeArea";
+  Env env = info.Env();
+  expectArgs(info, fn, 8, "(image, width, height, channels, regions, outWidth, outHeight, options)");
+  const ImageArgs image = imageArgs(info, fn);
+  if (!isTyped(info[4], napi_int32_array)) typeError(env, fn, "regions must be an Int32Array, got " + describe(info[4]));
+  const auto regions = info[4].As<Napi::Int32Array>();
+  if (regions.ElementLength() % 4)
+    rangeError(env, fn, "regions length " + std::to_string(regions.ElementLength()) +
+                            " is not a multiple of 4 (x, y, width, height per region)");
+  na::ResizeJob job{};
+  job.image = image.data;
+  job.width = image.width;
+  job.height = image.height;
+  job.channels = image.channels;
+  job.regions = regions.Data();
+  job.count = regions.ElementLength() / 4;
+  for (size_t r = 0; r < job.count; ++r) {
+    const int32_t* region = job.regions + 4 * r;
+    if (region[2] < 1 || region[3] < 1 || region[2] > (1 << 20) || region[3] > (1 << 20))
+      rangeError(env, fn, "region " + std::to_string(r) + " must be 1 to 2^20 pixels wide and high");
+  }
+  job.outWidth = static_cast<int>(toInt(env, fn, "outWidth", info[5], 1, 1 << 16));
+  job.outHeight = static_cast<int>(toInt(env, fn, "outHeight", info[6], 1, 1 << 16));
+  const Napi::Object opts = optionsArg(info, fn, 7);
+  normalisationOptions(env, fn, opts, job.srcChannel, job.mean, job.invStd);
+  auto out = newArray<float>(env, fn, job.count * 3 * job.outWidth * job.outHeight);
+  na::resizeArea(job, out.Data(), threadsOption(env, fn, opts));
   return out;
 }
 
@@ -348,6 +397,7 @@ Value Guarded(const CallbackInfo& info) {
 Napi::Object Init(Env env, Napi::Object exports) {
   exports.Set("estimateSimilarity", Napi::Function::New<Guarded<EstimateSimilarity>>(env, "estimateSimilarity"));
   exports.Set("warpFaces", Napi::Function::New<Guarded<WarpFaces>>(env, "warpFaces"));
+  exports.Set("resizeArea", Napi::Function::New<Guarded<ResizeArea>>(env, "resizeArea"));
   exports.Set("cosineMatrix", Napi::Function::New<Guarded<CosineMatrix>>(env, "cosineMatrix"));
   exports.Set("topK", Napi::Function::New<Guarded<TopK>>(env, "topK"));
   exports.Set("backend", Napi::Function::New<Guarded<Backend>>(env, "backend"));

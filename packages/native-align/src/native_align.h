@@ -30,6 +30,19 @@ struct WarpJob {
 // Output: count * 3 * size * size floats, NCHW.
 void warpFaces(const WarpJob& job, float* out, int threads);
 
+// ---- resize.cc --------------------------------------------------------------
+struct ResizeJob {
+  const uint8_t* image;
+  int width, height, channels;  // interleaved HWC, channels 3 or 4
+  const int32_t* regions;       // count * (x, y, width, height); may reach outside the image (read as 0)
+  size_t count;
+  int outWidth, outHeight;
+  int srcChannel[3];            // output plane c reads source channel srcChannel[c]
+  double mean[3], invStd[3];    // per output plane
+};
+// Area-resamples each region to outWidth x outHeight. Output: count * 3 * outHeight * outWidth floats, NCHW.
+void resizeArea(const ResizeJob& job, float* out, int threads);
+
 // ---- cosine.cc --------------------------------------------------------------
 const char* simdName();  // "avx2" or "generic", chosen once at load time
 // Measured fp32 multiply-add throughput of `threads` threads with that instruction set.

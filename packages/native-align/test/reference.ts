@@ -173,3 +173,38 @@ export function maxAbsDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
 export function sameBytes(x: ArrayBufferView, y: ArrayBufferView): boolean {
   return Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
 }
+
+/** Area resampling as torch's interpolate(mode='area'), one region, zero outside the image; NCHW normalised. */
+export function refResizeArea(
+  image: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  [x0, y0, w, h]: number[],
+  outW: number,
+  outH: number,
+  opts: { channelOrder: 'rgb' | 'bgr'; mean: number[]; std: number[] },
+): Float64Array {
+  const out = new Float64Array(3 * outW * outH);
+  const span = (i: number, n: number, m: number) => [Math.floor((i * n) / m), Math.ceil(((i + 1) * n) / m)];
+  for (let oy = 0; oy < outH; oy++) {
+    const [ya, yb] = span(oy, h, outH);
+    for (let ox = 0; ox < outW; ox++) {
+      const [xa, xb] = span(ox, w, outW);
+      const sum = [0, 0, 0];
+      for (let y = ya; y < yb; y++) {
+        for (let x = xa; x < xb; x++) {
+          const sx = x0 + x;
+          const sy = y0 + y;
+          if (sx < 0 || sy < 0 || sx >= width || sy >= height) continue;
+          for (let c = 0; c < 3; c++) sum[c] += image[(sy * width + sx) * channels + c];
+        }
+      }
+      for (let c = 0; c < 3; c++) {
+        const s = opts.channelOrder === 'bgr' ? 2 - c : c;
+        out[c * outW * outH + oy * outW + ox] = (sum[s] / ((yb - ya) * (xb - xa)) - opts.mean[s]) / opts.std[s];
+      }
+    }
+  }
+  return out;
+}
