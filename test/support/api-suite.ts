@@ -1,6 +1,8 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MIN_PERSON_FACES, overviewLayout, personSheetLayout, unassignedSheetLayout } from '@facegroup/report';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, gqlError } from './graphql.js';
 import { startPhotoServer } from './photo-server.js';
@@ -22,6 +24,14 @@ const PERSONS = `query Persons($id: ID!) {
 }`;
 const PERSON = `query Person($id: ID!) {
   person(id: $id) { id name photoCount faceCount faces(first: 100) { totalCount nodes { id } } images(first: 100) { nodes { key } } }
+}`;
+
+const PICTURES = `query Pictures($id: ID!) {
+  group(id: $id) {
+    overviewSheetUrl unassignedSheetUrl mapPng: embeddingMapUrl mapSvg: embeddingMapUrl(format: SVG)
+    counts { unassignedFaces }
+    persons(first: 100) { nodes { id faceCount sheetUrl } }
+  }
 }`;
 
 interface PersonRow {
@@ -216,6 +226,92 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect((await gql(server.url, visible, { id: groupId })).group.persons.nodes).toContainEqual({ id: second.id });
     });
 
+    it('serves contact sheets and the embedding map at versioned URLs, drawn again only when the group changes', async () => {
+      const pictures = async () => (await gql(server.url, PICTURES, { id: groupId })).group;
+      const fetchPicture = async (url: string, contentType: string) => {
+        const response = await fetch(url);
+        expect(response.status, url).toBe(200);
+        expect(response.headers.get('content-type')).toBe(contentType);
+        return Buffer.from(await response.arrayBuffer());
+      };
+      const sheetOf = (person: { sheetUrl: string }) => fetchPicture(person.sheetUrl, 'image/jpeg');
+      const before = await pictures();
+      const [mel, second] = before.persons.nodes;
+      expect(new URL(mel.sheetUrl).pathname).toBe(`/groups/${groupId}/persons/${mel.id}/sheet.jpg`);
+
+      // Sheets have the report's layouts: a tile per face, or per person of 2+ faces on the overview.
+      const dimensions = async (bytes: Buffer) => {
+        const { format, width, height } = await sharp(bytes).metadata();
+        return { format, width, height };
+      };
+      const sizeOf = ({ width, height }: { width: number; height: number }) => ({ format: 'jpeg', width, height });
+      const sizes: number[] = before.persons.nodes.map((p: { faceCount: number }) => p.faceCount);
+      const melSheet = await sheetOf(mel);
+      expect(await dimensions(melSheet)).toEqual(sizeOf(personSheetLayout(mel.faceCount)));
+      expect(await dimensions(await fetchPicture(before.overviewSheetUrl, 'image/jpeg'))).toEqual(
+        sizeOf(overviewLayout(sizes.filter((faces) => faces >= MIN_PERSON_FACES).length)),
+      );
+      expect(await dimensions(await fetchPicture(before.unassignedSheetUrl, 'image/jpeg'))).toEqual(
+        sizeOf(unassignedSheetLayout(before.counts.unassignedFaces + sizes.filter((faces) => faces < MIN_PERSON_FACES).length)),
+      );
+      const svg = (await fetchPicture(before.mapSvg, 'image/svg+xml')).toString();
+      expect(svg).toContain(mel.id);
+      const [, svgWidth, svgHeight] = /<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg)!;
+      expect(await sharp(await fetchPicture(before.mapPng, 'image/png')).metadata()).toMatchObject({
+        format: 'png',
+        width: Number(svgWidth),
+        height: Number(svgHeight),
+      });
+      // Repeats are read from the data folder, under the version in the URL.
+      expect(await sheetOf(mel)).toEqual(melSheet);
+      const cached = await readdir(join(work, 'data', 'pictures', groupId), { recursive: true });
+      expect(cached).toContain(`persons/${mel.id}-${new URL(mel.sheetUrl).searchParams.get('v')}.jpg`);
+
+      // Hiding a person changes the overview only.
+      await gql(server.url, `mutation($id: ID!) { setPersonHidden(personId: $id, hidden: true) { id } }`, { id: second.id });
+      const hidden = await pictures();
+      expect(hidden.overviewSheetUrl).not.toBe(before.overviewSheetUrl);
+      expect([hidden.unassignedSheetUrl, hidden.mapPng]).toEqual([before.unassignedSheetUrl, before.mapPng]);
+      await gql(server.url, `mutation($id: ID!) { setPersonHidden(personId: $id, hidden: false) { id } }`, { id: second.id });
+      expect((await pictures()).overviewSheetUrl).toBe(before.overviewSheetUrl);
+
+      // A rename changes the person's sheet, not another person's.
+      await gql(server.url, `mutation($id: ID!) { renamePerson(personId: $id, name: "Pictured") { id } }`, { id: mel.id });
+      const renamed = await pictures();
+      const renamedMel = renamed.persons.nodes.find((p: { id: string }) => p.id === mel.id);
+      expect(renamedMel.sheetUrl).not.toBe(mel.sheetUrl);
+      expect(renamed.persons.nodes.find((p: { id: string }) => p.id === second.id).sheetUrl).toBe(second.sheetUrl);
+      const renamedSheet = await sheetOf(renamedMel);
+      expect(renamedSheet).not.toEqual(melSheet);
+      expect(await dimensions(renamedSheet)).toEqual(sizeOf(personSheetLayout(mel.faceCount)));
+
+      // A merge gives a sheet of all the faces; the merged-away person and its sheet are gone, also from the map.
+      await gql(server.url, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, { t: mel.id, s: [second.id] });
+      const merged = await pictures();
+      const mergedMel = merged.persons.nodes.find((p: { id: string }) => p.id === mel.id);
+      expect(mergedMel.faceCount).toBe(mel.faceCount + second.faceCount);
+      expect(await dimensions(await sheetOf(mergedMel))).toEqual(sizeOf(personSheetLayout(mergedMel.faceCount)));
+      const gone = await fetch(second.sheetUrl);
+      expect(gone.status).toBe(404);
+      expect(await gone.json()).toEqual({ error: { code: 'NOT_FOUND', message: `person ${second.id} not found in group ${groupId}` } });
+      expect(merged.mapSvg).not.toBe(before.mapSvg);
+      expect((await fetchPicture(merged.mapSvg, 'image/svg+xml')).toString()).not.toContain(second.id);
+
+      // Undoing both restores the first versions, and the very same pictures.
+      for (let i = 0; i < 2; i++) {
+        const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) { corrections { id undoneAt } } }`, { id: groupId });
+        const latest = group.corrections.find((c: { undoneAt: string | null }) => c.undoneAt === null);
+        await gql(server.url, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: latest.id });
+      }
+      const restored = await pictures();
+      expect(restored).toEqual(before);
+      expect(await sheetOf(mel)).toEqual(melSheet);
+
+      const unknown = await fetch(`${server.url}/groups/00000000-0000-4000-8000-000000000000/sheets/overview.jpg`);
+      expect(unknown.status).toBe(404);
+      expect((await unknown.json()).error.message).toBe('group 00000000-0000-4000-8000-000000000000 not found');
+    });
+
     it('answers an image with its faces and their persons', async () => {
       const [mel] = await persons();
       const { person } = await gql(server.url, PERSON, { id: mel.id });
@@ -271,6 +367,23 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
         t: (await persons())[0].id,
       });
       expect(merge.code).toBe('NOT_FOUND');
+    });
+
+    it('keeps merges, moves and names through a regroup', async () => {
+      const [first, second, third] = await persons();
+      const faceIds = async (id: string) => (await gql(server.url, PERSON, { id })).person.faces.nodes.map((f: { id: string }) => f.id).sort();
+      await gql(server.url, `mutation($id: ID!) { renamePerson(personId: $id, name: "Kept") { id } }`, { id: second.id });
+      // A merge grouping alone would not make, and a face moved out to a person of its own.
+      await gql(server.url, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, { t: second.id, s: [third.id] });
+      const merged = await faceIds(second.id);
+      const movedFace = (await faceIds(first.id))[0];
+      const moved = await gql(server.url, `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { id } }`, { f: [movedFace] });
+
+      await gql(server.url, `mutation($g: ID!) { regroup(groupId: $g) { id } }`, { g: groupId });
+      expect((await gql(server.url, PERSON, { id: second.id })).person.name).toBe('Kept');
+      expect(await faceIds(second.id)).toEqual(expect.arrayContaining(merged));
+      expect(await faceIds(moved.moveFaces.id)).toEqual([movedFace]);
+      expect(await faceIds(first.id)).not.toContain(movedFace);
     });
 
     it('keeps everything across a restart', async () => {

@@ -1,6 +1,8 @@
 import type { Correction, Face, Group, Image, Job, Person } from '../db/generated/sqlite/client.js';
+import { picturePath } from '../http/server.js';
 import { payloadOf } from '../repositories/correction.repository.js';
 import type { Services } from '../services/index.js';
+import type { Picture, PictureGroup } from '../services/picture.service.js';
 import { UrlMap } from './url-map.js';
 
 export interface Context {
@@ -9,6 +11,8 @@ export interface Context {
   baseUrl: string;
   /** Job progress, computed once per job and request. */
   progress: Map<string, ReturnType<Services['queries']['jobProgress']>>;
+  /** Groups as pictures are drawn from them, read once per group and request for all picture URLs. */
+  pictureGroups: Map<string, Promise<PictureGroup>>;
 }
 
 type PageArgs = { first: number; offset: number };
@@ -18,6 +22,13 @@ function progressOf(job: Job, ctx: Context) {
   let progress = ctx.progress.get(job.id);
   if (!progress) ctx.progress.set(job.id, (progress = ctx.services.queries.jobProgress(job.id)));
   return progress;
+}
+
+/** A picture's URL, versioned by the fingerprint of what it shows. */
+async function pictureUrl(groupId: string, picture: Picture, ctx: Context): Promise<string> {
+  let group = ctx.pictureGroups.get(groupId);
+  if (!group) ctx.pictureGroups.set(groupId, (group = ctx.services.pictures.group(groupId)));
+  return `${ctx.baseUrl}${picturePath(groupId, picture)}?v=${ctx.services.pictures.version(await group, picture)}`;
 }
 
 export const resolvers = {
@@ -69,6 +80,10 @@ export const resolvers = {
       services.queries.faces({ groupId: group.id, personId: null }, a),
     corrections: (group: Group, a: PageArgs, { services }: Context) => services.queries.corrections(group.id, a),
     jobs: (group: Group, _: unknown, { services }: Context) => services.queries.jobs(group.id),
+    overviewSheetUrl: (group: Group, _: unknown, ctx: Context) => pictureUrl(group.id, { kind: 'overview' }, ctx),
+    unassignedSheetUrl: (group: Group, _: unknown, ctx: Context) => pictureUrl(group.id, { kind: 'unassigned' }, ctx),
+    embeddingMapUrl: (group: Group, { format }: { format: 'PNG' | 'SVG' }, ctx: Context) =>
+      pictureUrl(group.id, { kind: 'map', format: format === 'PNG' ? 'png' : 'svg' }, ctx),
   },
 
   Person: {
@@ -77,6 +92,7 @@ export const resolvers = {
       person.coverFaceId ? services.queries.face(person.coverFaceId) : null,
     thumbnailUrl: (person: Person, _: unknown, { baseUrl }: Context) =>
       person.coverFaceId ? `${baseUrl}/thumbnails/faces/${person.coverFaceId}.jpg` : null,
+    sheetUrl: (person: Person, _: unknown, ctx: Context) => pictureUrl(person.groupId, { kind: 'person', personId: person.id }, ctx),
     createdAt: (person: Person) => iso(person.createdAt),
     updatedAt: (person: Person) => iso(person.updatedAt),
     faces: (person: Person, a: PageArgs, { services }: Context) => services.queries.faces({ personId: person.id }, a),

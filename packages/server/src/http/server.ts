@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Context } from '../graphql/resolvers.js';
 import type { Services } from '../services/index.js';
+import type { Picture, RenderedPicture } from '../services/picture.service.js';
 import { IDE_ASSETS, idePage } from './ide.js';
 import { readUpload } from './uploads.js';
 
@@ -12,10 +13,27 @@ const ID = '[0-9a-f-]{36}';
 const FACE_THUMBNAIL = new RegExp(`^/thumbnails/faces/(${ID})\\.jpg$`);
 const IMAGE_THUMBNAIL = new RegExp(`^/thumbnails/images/(${ID})\\.jpg$`);
 const UPLOAD = new RegExp(`^/groups/(${ID})/uploads$`);
+const GROUP_SHEET = new RegExp(`^/groups/(${ID})/sheets/(overview|unassigned)\\.jpg$`);
+const PERSON_SHEET = new RegExp(`^/groups/(${ID})/persons/(${ID})/sheet\\.jpg$`);
+const EMBEDDING_MAP = new RegExp(`^/groups/(${ID})/map\\.(png|svg)$`);
+
+/** Where a picture is served; the routes below read these paths back. */
+export function picturePath(groupId: string, picture: Picture): string {
+  switch (picture.kind) {
+    case 'overview':
+    case 'unassigned':
+      return `/groups/${groupId}/sheets/${picture.kind}.jpg`;
+    case 'person':
+      return `/groups/${groupId}/persons/${picture.personId}/sheet.jpg`;
+    case 'map':
+      return `/groups/${groupId}/map.${picture.format}`;
+  }
+}
 
 /**
  * The HTTP surface: GraphQL at /graphql, the GraphQL IDE for browsers at / and /graphql, face and photo
- * thumbnails, and a multipart upload endpoint (POST /groups/<id>/uploads) that answers with the ingest job.
+ * thumbnails, a group's contact sheets and embedding map (see picturePath), and a multipart upload endpoint
+ * (POST /groups/<id>/uploads) that answers with the ingest job.
  */
 export function createHttpServer(apollo: ApolloServer<Context>, services: Services, config: ServerConfig): Server {
   return createServer((request, response) => {
@@ -47,6 +65,8 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     if (face && request.method === 'GET') return sendJpeg(response, await services.thumbnails.face(face[1]));
     const image = IMAGE_THUMBNAIL.exec(path);
     if (image && request.method === 'GET') return sendJpeg(response, await services.thumbnails.image(image[1]));
+    const picture = request.method === 'GET' ? pictureOf(path) : null;
+    if (picture) return sendPicture(response, await services.pictures.render(picture.groupId, picture), url.searchParams.get('v'));
     const upload = UPLOAD.exec(path);
     if (upload && request.method === 'POST') {
       await services.queries.group(upload[1]);
@@ -64,7 +84,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: await readJson(request) },
-      context: async () => ({ services, baseUrl: baseUrl(request), progress: new Map() }),
+      context: async () => ({ services, baseUrl: baseUrl(request), progress: new Map(), pictureGroups: new Map() }),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -79,6 +99,16 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
   function baseUrl(request: IncomingMessage): string {
     return config.publicUrl ?? `http://${request.headers.host ?? `localhost:${config.port}`}`;
   }
+}
+
+function pictureOf(path: string): (Picture & { groupId: string }) | null {
+  const group = GROUP_SHEET.exec(path);
+  if (group) return { groupId: group[1], kind: group[2] as 'overview' | 'unassigned' };
+  const person = PERSON_SHEET.exec(path);
+  if (person) return { groupId: person[1], kind: 'person', personId: person[2] };
+  const map = EMBEDDING_MAP.exec(path);
+  if (map) return { groupId: map[1], kind: 'map', format: map[2] as 'png' | 'svg' };
+  return null;
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
@@ -101,6 +131,13 @@ function send(response: ServerResponse, status: number, type: string, body: stri
 
 const sendJson = (response: ServerResponse, status: number, body: unknown) =>
   send(response, status, 'application/json; charset=utf-8', JSON.stringify(body));
+
+/** Cached for good under its current version; an unversioned or outdated URL is checked again each time. */
+const sendPicture = (response: ServerResponse, picture: RenderedPicture, requestedVersion: string | null) => {
+  const cacheControl = requestedVersion === picture.version ? 'public, max-age=31536000, immutable' : 'no-cache';
+  response.writeHead(200, { 'content-type': picture.contentType, 'cache-control': cacheControl });
+  response.end(picture.bytes);
+};
 
 const sendJpeg = (response: ServerResponse, bytes: Buffer) => {
   response.writeHead(200, { 'content-type': 'image/jpeg', 'cache-control': 'public, max-age=31536000, immutable' });

@@ -9,6 +9,7 @@ import { GroupLock } from './group-lock.js';
 import { GroupService } from './group.service.js';
 import { GroupingService } from './grouping.service.js';
 import { IngestService } from './ingest.service.js';
+import { PictureService } from './picture.service.js';
 import { QueryService } from './query.service.js';
 import { ThumbnailService } from './thumbnail.service.js';
 
@@ -20,13 +21,15 @@ export function createServices(db: Db, pipeline: FacePipeline, config: ServerCon
   const blobs = new BlobStore(join(config.dataDir, 'blobs'));
   const grouping = new GroupingService(db, pipeline, lock);
   const queue = new IngestQueue(db, pipeline, blobs, grouping, config.fetch);
+  const queries = new QueryService(db);
   return {
     queue,
     grouping,
     groups: new GroupService(db),
-    queries: new QueryService(db),
+    queries,
     ingest: new IngestService(db, config, blobs, queue),
     corrections: new CorrectionService(db, lock),
     thumbnails: new ThumbnailService(db, blobs, join(config.dataDir, 'thumbnails')),
+    pictures: new PictureService(db, queries, blobs, join(config.dataDir, 'pictures')),
   };
 }

@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Db } from '../db/client.js';
 import { notFound } from '../errors.js';
+import { writeFileAtomically } from '../storage/atomic-file.js';
 import type { BlobStore } from '../storage/blob-store.js';
 
 const FACE_SIZE = 160;
@@ -25,7 +26,7 @@ export class ThumbnailService {
     return this.cached(`faces/${faceId}.jpg`, async () => {
       const face = await this.db.face.findUnique({ where: { id: faceId }, include: { image: true } });
       if (!face) throw notFound('face', faceId);
-      const upright = await sharp(await this.original(face.image)).rotate().toBuffer({ resolveWithObject: true });
+      const upright = await sharp(await this.blobs.original(face.image)).rotate().toBuffer({ resolveWithObject: true });
       const { width, height } = upright.info;
       const margin = FACE_MARGIN * Math.max(face.x2 - face.x1, face.y2 - face.y1);
       const left = clamp(Math.floor(face.x1 - margin), 0, width - 1);
@@ -44,7 +45,7 @@ export class ThumbnailService {
     return this.cached(`images/${imageId}.jpg`, async () => {
       const image = await this.db.image.findUnique({ where: { id: imageId } });
       if (!image) throw notFound('image', imageId);
-      return sharp(await this.original(image))
+      return sharp(await this.blobs.original(image))
         .rotate()
         .resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true })
         .jpeg({ quality: 80 })
@@ -52,18 +53,12 @@ export class ThumbnailService {
     });
   }
 
-  private original(image: { sourceKind: string; location: string; contentHash: string }): Promise<Buffer> {
-    return image.sourceKind === 'PATH' ? readFile(image.location) : this.blobs.read(image.contentHash);
-  }
-
   private async cached(name: string, make: () => Promise<Buffer>): Promise<Buffer> {
     const path = join(this.cacheDir, name);
     const hit = await readFile(path).catch(() => null);
     if (hit) return hit;
     const bytes = await make();
-    await mkdir(join(path, '..'), { recursive: true });
-    await writeFile(`${path}.partial`, bytes);
-    await rename(`${path}.partial`, path);
+    await writeFileAtomically(path, bytes);
     return bytes;
   }
 }

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -18,16 +19,17 @@ export class BlobStore {
     const hash = sha256(bytes);
     const path = this.pathOf(hash);
     if (await exists(path)) return hash;
-    await mkdir(dirname(path), { recursive: true });
-    // Write then rename, so a reader never sees half a file.
-    const partial = `${path}.${randomUUID()}.partial`;
-    await writeFile(partial, bytes);
-    await rename(partial, path);
+    await writeFileAtomically(path, bytes);
     return hash;
   }
 
   read(hash: string): Promise<Buffer> {
     return readFile(this.pathOf(hash));
+  }
+
+  /** A group photo's bytes: its own file for PATH sources, else the bytes stored here. */
+  original(image: { sourceKind: string; location: string; contentHash: string }): Promise<Buffer> {
+    return image.sourceKind === 'PATH' ? readFile(image.location) : this.read(image.contentHash);
   }
 }
 
