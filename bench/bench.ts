@@ -43,6 +43,16 @@ say(`  stage seconds (summed over photos; non-network stages of concurrent photo
 const threads = pipeline.config.threads || availableParallelism();
 say(`  execution provider ${pipeline.config.executionProvider}, ONNX Runtime intra-op threads ${threads}, ${pipeline.config.batchPhotos} photos per batch, detector ${pipeline.config.detector}, embedder ${pipeline.config.embedder}`);
 
+// Memory against the number of photos: the same 40 photos analysed 40 and 160 times, each in its own process.
+const memoryRuns: { photos: number; seconds: number; peakRssMB: number }[] = [];
+if (!values.quick) {
+  for (const count of [40, 160]) {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'bench', 'analyse-repeated.ts'), folder, String(count)]);
+    memoryRuns.push(JSON.parse(out.toString()));
+  }
+  say(`  peak RSS by photos analysed (40 distinct photos, cycled): ${memoryRuns.map((r) => `${r.photos}: ${r.peakRssMB.toFixed(0)} MB`).join(', ')}`);
+}
+
 // 2. The native cosine matrix and top-k.
 const device = values['native-device'] === 'cuda' ? 'cuda' : 'cpu';
 const peak = peakGflops();
@@ -102,6 +112,7 @@ if (values.json) {
     groupSeconds,
     stageSeconds: stages,
     peakRssMB,
+    memoryByPhotos: memoryRuns,
     executionProvider: pipeline.config.executionProvider,
     threads,
     cosine: cosine4k,

@@ -110,6 +110,10 @@ export async function openSession(entry: ModelEntry, options: SessionOptions): P
     intraOpNumThreads: options.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    // Input shapes change with every photo (pyramid levels, crop counts): an arena and memory patterns kept
+    // per shape only grow, while allocating per run costs nothing measurable.
+    enableCpuMemArena: false,
+    enableMemPattern: false,
   };
   if (options.executionProvider === 'cuda') {
     try {
