@@ -7,12 +7,14 @@ import { FacePipeline, groupImages, listPhotos, repoRoot } from '@facegroup/core
 import type { AnalysedImage, GroupingResult } from '@facegroup/core';
 import { writeReport } from '@facegroup/report';
 import { overridesFrom, parseCommand, pipelineHelp, run, userPath } from './args.js';
+import { crossValidate, type FoldResult } from './cross-validate.js';
 import { progressReporter } from './progress.js';
 
-const usage = `usage: pnpm eval <folder> [--json] [--out result.json] [--incremental] [--report DIR]
+const usage = `usage: pnpm eval <folder> [--json] [--out result.json] [--incremental] [--cross-validate] [--report DIR]
 Groups <folder>/photos, scores the result against <folder>/labels.json with the evaluation scorer
 (FACE_EVAL_SCORER, else ../shared/eval/score.mjs) and prints its figures with speed and memory.
 --incremental also groups every other photo first, adds the rest to those persons, and scores that.
+--cross-validate also chooses the grouping options on 4/5 of the identities and scores the other 1/5, 5 times.
 --report DIR also writes DIR/index.html: contact sheets, embedding map, the scores, wrong merges and splits.
 ${pipelineHelp}`;
 
@@ -23,6 +25,7 @@ run(async () => {
     json: { type: 'boolean' },
     out: { type: 'string', short: 'o' },
     incremental: { type: 'boolean' },
+    'cross-validate': { type: 'boolean' },
     report: { type: 'string' },
   });
   if (values.help || positionals.length !== 1) {
@@ -58,6 +61,11 @@ run(async () => {
     ? await writeReport(userPath(values.report), { result, images, photos, evaluation: { score, labelsFile: labels } })
     : undefined;
   const incremental = values.incremental ? await scoreIncremental(images, pipeline, scorer, labels, out) : undefined;
+  const crossValidation = values['cross-validate']
+    ? await crossValidate(images, JSON.parse(await readFile(labels, 'utf8')).photos, pipeline.groupingOptions, async (l, p) =>
+        JSON.parse(await runScorer(scorer, l, p, ['--json'])),
+      )
+    : undefined;
   const figures = {
     folder,
     result: out,
@@ -77,6 +85,7 @@ run(async () => {
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     score,
     ...(incremental ? { incremental } : {}),
+    ...(crossValidation ? { crossValidation } : {}),
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(figures, null, 1)}\n`);
@@ -87,6 +96,22 @@ run(async () => {
       process.stdout.write(
         `\nincremental: half of the photos grouped first (${f1(incremental.firstHalf)}), ` +
           `then the rest added: ${f1(incremental.score)} (all at once: ${f1(score)})\n`,
+      );
+    }
+    if (crossValidation) {
+      process.stdout.write('\ncross-validation by identity (options chosen on the other folds | defaults):\n');
+      for (const f of crossValidation) {
+        const { threshold, minSharpness, minRelativeEmbeddingNorm } = f.chosen;
+        process.stdout.write(
+          `  fold ${f.fold}: ${f.photos} photos, ${f.identities} identities; chose threshold ${threshold}, sharpness ${minSharpness}, ` +
+            `norm ${minRelativeEmbeddingNorm}: pairwise F ${f.heldOut.pairwiseF1.toFixed(4)}, BCubed F ${f.heldOut.bcubedF1.toFixed(4)} | ` +
+            `${f.defaults.pairwiseF1.toFixed(4)}, ${f.defaults.bcubedF1.toFixed(4)}\n`,
+        );
+      }
+      const mean = (pick: (f: FoldResult) => number) => (crossValidation.reduce((s, f) => s + pick(f), 0) / crossValidation.length).toFixed(4);
+      process.stdout.write(
+        `  mean held out: pairwise F ${mean((f) => f.heldOut.pairwiseF1)}, BCubed F ${mean((f) => f.heldOut.bcubedF1)} | ` +
+          `defaults: ${mean((f) => f.defaults.pairwiseF1)}, ${mean((f) => f.defaults.bcubedF1)}\n`,
       );
     }
     process.stdout.write(
