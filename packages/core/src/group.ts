@@ -82,8 +82,11 @@ export function groupFaces(faces: GroupingFace[], options: GroupingOptions): Gro
 
 /** Orders ids naturally, so "photo#10" follows "photo#9". */
 export function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return idCollator.compare(a, b);
 }
+
+/** What `a.localeCompare(b, 'en', { numeric: true })` uses, made once: that call builds a collator each time. */
+const idCollator = new Intl.Collator('en', { numeric: true });
 
 /** Edges from each face in `rows` to its nearest neighbours among all faces, each unordered pair once. */
 function addSimilarityEdges(clusters: ClusterSet, faces: GroupingFace[], rows: number[], neighbours: number): void {
@@ -99,6 +102,7 @@ function addSimilarityEdges(clusters: ClusterSet, faces: GroupingFace[], rows: n
   const query = rows.length === n ? all : new Float32Array(rows.length * dim);
   if (query !== all) rows.forEach((i, r) => query.set(faces[i].embedding, r * dim));
   const { indices, scores } = topK(query, all, dim, k);
+  clusters.reserveLinks(rows.length * k);
   const rowOf = new Int32Array(n).fill(-1);
   rows.forEach((i, r) => (rowOf[i] = r));
   const sortedRows = indices.slice();
@@ -110,15 +114,16 @@ function addSimilarityEdges(clusters: ClusterSet, faces: GroupingFace[], rows: n
       if (j < 0 || j === i) continue;
       // A pair seen from both ends counts once: from the lower index.
       const other = rowOf[j];
-      if (other >= 0 && j < i && contains(sortedRows.subarray(other * k, (other + 1) * k), i)) continue;
+      if (other >= 0 && j < i && contains(sortedRows, other * k, (other + 1) * k, i)) continue;
       clusters.addEdge(i, j, scores[r * k + c]);
     }
   }
 }
 
-function contains(sorted: Int32Array, target: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
+/** Whether sorted[from..to) holds target (no subarray view: this runs once per edge). */
+function contains(sorted: Int32Array, from: number, to: number, target: number): boolean {
+  let lo = from;
+  let hi = to - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (sorted[mid] === target) return true;
@@ -128,18 +133,23 @@ function contains(sorted: Int32Array, target: number): boolean {
   return false;
 }
 
-/** The graph's edges between two clusters: how many, and their summed similarity. */
+/** The graph's edges between a weak face and a cluster: how many, and their summed similarity. */
 interface Link {
   count: number;
   sum: number;
 }
 
-/** Clusters with the links to their neighbouring clusters, merged best-first. */
+/**
+ * Clusters with the links to their neighbouring clusters, merged best-first.
+ *
+ * A cluster's links are listed in a table. When two clusters merge, the larger table stays and only the smaller
+ * one's links move, so a big person absorbing faces one by one costs each face's links, not the person's. Tables
+ * are numbered apart from clusters (`tableOf`, `rootOf`) because the kept table may be the one of the cluster
+ * whose index goes away. Links live in typed arrays, found by their two tables through a hash index.
+ */
 class ClusterSet {
   private readonly parent: Int32Array;
   private readonly size: Int32Array;
-  private readonly version: Int32Array;
-  private readonly edges: Map<number, Link>[];
   private readonly photos: Set<string>[];
   /** Faces that may not join the cluster ("not this person" partners of its faces). */
   private readonly banned: Set<number>[];
@@ -150,19 +160,32 @@ class ClusterSet {
   private readonly weak: Uint8Array;
   /** Edges from each weak face to other faces: [face, similarity]. */
   private readonly weakEdges = new Map<number, [number, number][]>();
-  private readonly heap = new MaxHeap();
+  private readonly tableOf: Int32Array;
+  private readonly rootOf: Int32Array;
+  /** Per table: its links, including dead ones (merged into another link or cut) until the table goes. */
+  private readonly tables: number[][];
+  /** Per link: the graph's edges between its two clusters (how many, 0 once dead; summed similarity) and its two tables. */
+  private linkCount = new Int32Array(0);
+  private linkSum = new Float64Array(0);
+  private linkEnds = new Int32Array(0);
+  private links = 0;
+  private linkIndex = new LinkIndex(0);
+  /** Links at or above the threshold, keyed by their linkage or an upper bound of it. */
+  private queue = new LinkHeap(0);
+  private threshold = 0;
 
   constructor(faces: GroupingFace[], index: Map<string, number>, constraints: GroupingConstraints) {
     const n = faces.length;
     this.parent = Int32Array.from({ length: n }, (_, i) => i);
     this.size = new Int32Array(n).fill(1);
-    this.version = new Int32Array(n);
-    this.edges = Array.from({ length: n }, () => new Map());
     this.photos = faces.map((face) => new Set([face.photo]));
     this.banned = Array.from({ length: n }, () => new Set());
     this.memberLists = Array.from({ length: n }, (_, i) => [i]);
     this.weak = Uint8Array.from(faces, (face) => (face.weak ? 1 : 0));
     this.anchor = new Int32Array(n).fill(-1);
+    this.tableOf = Int32Array.from({ length: n }, (_, i) => i);
+    this.rootOf = Int32Array.from({ length: n }, (_, i) => i);
+    this.tables = Array.from({ length: n }, () => []);
     const known = (id: string) => index.get(id);
     for (const [a, b] of constraints.apart ?? []) {
       const i = known(a);
@@ -193,6 +216,14 @@ class ClusterSet {
     return i;
   }
 
+  /** Room for `count` links: at most one per edge added. */
+  reserveLinks(count: number): void {
+    this.linkCount = new Int32Array(count);
+    this.linkSum = new Float64Array(count);
+    this.linkEnds = new Int32Array(2 * count);
+    this.linkIndex = new LinkIndex(count);
+  }
+
   addEdge(i: number, j: number, similarity: number): void {
     if (this.weak[i] || this.weak[j]) {
       if (this.weak[i]) this.weakEdge(i, j, similarity);
@@ -202,31 +233,59 @@ class ClusterSet {
     const a = this.find(i);
     const b = this.find(j);
     if (a === b) return;
-    let link = this.edges[a].get(b);
-    if (!link) {
-      link = { count: 0, sum: 0 };
-      this.edges[a].set(b, link);
-      this.edges[b].set(a, link);
+    const tableA = this.tableOf[a];
+    const tableB = this.tableOf[b];
+    let link = this.linkIndex.get(tableA, tableB);
+    if (link < 0) {
+      link = this.links++;
+      this.linkEnds[2 * link] = tableA;
+      this.linkEnds[2 * link + 1] = tableB;
+      this.linkIndex.add(tableA, tableB, link);
+      this.tables[tableA].push(link);
+      this.tables[tableB].push(link);
     }
-    link.count++;
-    link.sum += similarity;
+    this.linkCount[link]++;
+    this.linkSum[link] += similarity;
   }
 
+  /**
+   * Merges the pair of clusters with the highest linkage (ties: lowest cluster indices) until none passes the
+   * threshold; a pair that may not merge loses its link.
+   *
+   * Only links at or above the threshold are queued, and their keys are upper bounds of their linkage, refreshed
+   * when they reach the top: a merge raises the keys of the links it changed but leaves lower ones be. A link no
+   * merge touched keeps its count and sum while its clusters grow, so its linkage can only fall (the mean stays,
+   * or the sum is spread over a larger |A||B|, or it switches from the mean to that). That needs a positive sum;
+   * with a threshold of 0 or below, links with a negative sum matter, and every link of a merged cluster is
+   * re-queued.
+   */
   agglomerate(threshold: number): void {
-    for (let a = 0; a < this.parent.length; a++) if (this.find(a) === a) this.pushAll(a);
-    for (;;) {
-      const top = this.heap.pop();
-      if (!top || top.linkage < threshold) return;
-      const { a, b } = top;
-      if (this.version[a] !== top.versionA || this.version[b] !== top.versionB) continue;
-      if (this.conflicts(a, b)) {
-        this.edges[a].delete(b);
-        this.edges[b].delete(a);
-        continue;
-      }
-      this.merge(a, b);
-      this.pushAll(Math.min(a, b));
+    this.threshold = threshold;
+    this.queue = new LinkHeap(this.links);
+    for (let link = 0; link < this.links; link++) {
+      const linkage = this.linkage(link);
+      if (linkage >= threshold) this.queue.append(link, linkage);
     }
+    this.queue.order();
+    const top: number[] = [];
+    while (this.queue.size > 0) {
+      // The best link holds the top key, as may others: stale upper bounds, refreshed here, and exact ties, settled
+      // by cluster indices now rather than by heap order (a cluster's index drops when it absorbs a lower one).
+      const key = this.queue.topKey();
+      top.length = 0;
+      while (this.queue.size > 0 && this.queue.topKey() === key) top.push(this.queue.pop());
+      let best = -1;
+      for (const link of top) {
+        if (this.linkage(link) === key && (best < 0 || this.ranksBefore(link, best))) best = link;
+      }
+      for (const link of top) if (link !== best) this.queueIfPassing(link);
+      if (best < 0) continue;
+      const a = this.rootOf[this.linkEnds[2 * best]];
+      const b = this.rootOf[this.linkEnds[2 * best + 1]];
+      this.cut(best);
+      if (!this.conflicts(a, b)) this.mergeLinked(a, b);
+    }
+    this.tables.fill([]);
   }
 
   /**
@@ -292,17 +351,71 @@ class ClusterSet {
     edges.push([other, similarity]);
   }
 
-  private linkage(a: number, b: number): number {
-    const link = this.edges[a].get(b);
-    if (!link) return 0;
-    const enough = link.count >= Math.min(this.size[a], this.size[b]);
-    return link.sum / (enough ? link.count : this.size[a] * this.size[b]);
+  private linkage(link: number): number {
+    const a = this.rootOf[this.linkEnds[2 * link]];
+    const b = this.rootOf[this.linkEnds[2 * link + 1]];
+    const count = this.linkCount[link];
+    const enough = count >= Math.min(this.size[a], this.size[b]);
+    return this.linkSum[link] / (enough ? count : this.size[a] * this.size[b]);
   }
 
-  private pushAll(a: number): void {
-    for (const b of this.edges[a].keys()) {
-      this.heap.push({ linkage: this.linkage(a, b), a, b, versionA: this.version[a], versionB: this.version[b] });
+  /** Whether link x's clusters come before link y's: by the lower cluster index, then the higher. */
+  private ranksBefore(x: number, y: number): boolean {
+    const [x1, x2] = this.rootsOf(x);
+    const [y1, y2] = this.rootsOf(y);
+    return x1 !== y1 ? x1 < y1 : x2 < y2;
+  }
+
+  /** The link's two clusters, lower index first. */
+  private rootsOf(link: number): [number, number] {
+    const a = this.rootOf[this.linkEnds[2 * link]];
+    const b = this.rootOf[this.linkEnds[2 * link + 1]];
+    return a < b ? [a, b] : [b, a];
+  }
+
+  /** Queues the link if it passes the threshold, or raises its key; a lower key waits to be refreshed at the top. */
+  private queueIfPassing(link: number): void {
+    const linkage = this.linkage(link);
+    if (linkage >= this.threshold) this.queue.raise(link, linkage);
+  }
+
+  /** Removes a popped link: its clusters merge, or may not. */
+  private cut(link: number): void {
+    this.linkIndex.remove(this.linkEnds[2 * link], this.linkEnds[2 * link + 1]);
+    this.linkCount[link] = 0;
+  }
+
+  /** Merges two clusters no longer linked to each other, and their links to the others. */
+  private mergeLinked(a: number, b: number): void {
+    const tableA = this.tableOf[a];
+    const tableB = this.tableOf[b];
+    this.merge(a, b);
+    const [kept, moved] = this.tables[tableA].length >= this.tables[tableB].length ? [tableA, tableB] : [tableB, tableA];
+    const root = Math.min(a, b);
+    this.tableOf[root] = kept;
+    this.rootOf[kept] = root;
+    const keptLinks = this.tables[kept];
+    for (const link of this.tables[moved]) {
+      if (this.linkCount[link] === 0) continue;
+      const end = this.linkEnds[2 * link] === moved ? 2 * link : 2 * link + 1;
+      const other = this.linkEnds[end ^ 1];
+      this.linkIndex.remove(moved, other);
+      const shared = this.linkIndex.get(kept, other);
+      if (shared < 0) {
+        this.linkEnds[end] = kept;
+        this.linkIndex.add(kept, other, link);
+        keptLinks.push(link);
+        this.queueIfPassing(link);
+      } else {
+        this.linkCount[shared] += this.linkCount[link];
+        this.linkSum[shared] += this.linkSum[link];
+        this.linkCount[link] = 0;
+        this.queue.remove(link);
+        this.queueIfPassing(shared);
+      }
     }
+    this.tables[moved] = [];
+    if (this.threshold <= 0) for (const link of keptLinks) if (this.linkCount[link] > 0) this.queueIfPassing(link);
   }
 
   private conflicts(a: number, b: number): boolean {
@@ -313,7 +426,7 @@ class ClusterSet {
     return false;
   }
 
-  /** Merges into the lower index, so ids stay deterministic. */
+  /** Merges into the lower index, so ids stay deterministic; the larger of each pair of sets is kept. */
   private merge(x: number, y: number): void {
     const keep = Math.min(x, y);
     const gone = Math.max(x, y);
@@ -321,80 +434,186 @@ class ClusterSet {
     this.anchor[keep] = Math.max(this.anchor[x], this.anchor[y]);
     this.parent[gone] = keep;
     this.size[keep] += this.size[gone];
-    this.version[keep]++;
-    this.version[gone]++;
-    for (const [c, link] of this.edges[gone]) {
-      this.edges[c].delete(gone);
-      if (c === keep) continue;
-      const kept = this.edges[keep].get(c);
-      if (kept) {
-        kept.count += link.count;
-        kept.sum += link.sum;
-      } else {
-        this.edges[keep].set(c, link);
-        this.edges[c].set(keep, link);
-      }
-    }
-    this.edges[keep].delete(gone);
-    this.edges[gone] = new Map();
-    for (const photo of this.photos[gone]) this.photos[keep].add(photo);
-    for (const face of this.banned[gone]) this.banned[keep].add(face);
-    this.memberLists[keep].push(...this.memberLists[gone]);
+    this.photos[keep] = union(this.photos[keep], this.photos[gone]);
+    this.banned[keep] = union(this.banned[keep], this.banned[gone]);
+    const [longer, shorter] = this.memberLists[keep].length >= this.memberLists[gone].length
+      ? [this.memberLists[keep], this.memberLists[gone]]
+      : [this.memberLists[gone], this.memberLists[keep]];
+    for (const face of shorter) longer.push(face);
+    this.memberLists[keep] = longer;
     this.memberLists[gone] = [];
     this.photos[gone] = new Set();
     this.banned[gone] = new Set();
   }
 }
 
-interface HeapEntry {
-  linkage: number;
-  a: number;
-  b: number;
-  versionA: number;
-  versionB: number;
+/** The union of two sets, built by adding the smaller to the larger (which it reuses). */
+function union<T>(x: Set<T>, y: Set<T>): Set<T> {
+  const [larger, smaller] = x.size >= y.size ? [x, y] : [y, x];
+  for (const item of smaller) larger.add(item);
+  return larger;
 }
 
-/** Binary max-heap on linkage; ties broken by cluster indices so the merge order is deterministic. */
-class MaxHeap {
-  private readonly items: HeapEntry[] = [];
+/**
+ * Max-heap of link ids by key, which knows where each link sits so its key can rise in place. Four children per
+ * node: half the depth of a binary heap, and a node's children share a cache line.
+ */
+class LinkHeap {
+  private readonly links: Int32Array;
+  private readonly keys: Float64Array;
+  /** Each link's position in the heap plus one; 0 when it is not queued. */
+  private readonly place: Int32Array;
+  size = 0;
 
-  push(entry: HeapEntry): void {
-    const items = this.items;
-    items.push(entry);
-    let i = items.length - 1;
+  constructor(capacity: number) {
+    this.links = new Int32Array(capacity);
+    this.keys = new Float64Array(capacity);
+    this.place = new Int32Array(capacity);
+  }
+
+  /** Adds a link without ordering: call `order` before anything else. */
+  append(link: number, key: number): void {
+    this.put(this.size++, link, key);
+  }
+
+  /** Orders appended links bottom-up, cheaper than adding them one by one. */
+  order(): void {
+    for (let i = (this.size - 2) >> 2; i >= 0; i--) this.moveDown(i, this.links[i], this.keys[i]);
+  }
+
+  topKey(): number {
+    return this.keys[0];
+  }
+
+  pop(): number {
+    const link = this.links[0];
+    this.removeAt(0);
+    return link;
+  }
+
+  /** Unqueues the link if queued. Cheaper than leaving it to be popped: most positions are near the leaves. */
+  remove(link: number): void {
+    const place = this.place[link];
+    if (place !== 0) this.removeAt(place - 1);
+  }
+
+  /** Queues the link with this key, or raises its key to this one. */
+  raise(link: number, key: number): void {
+    const place = this.place[link];
+    if (place === 0) {
+      this.size++;
+      this.moveUp(this.size - 1, link, key);
+    } else if (key > this.keys[place - 1]) this.moveUp(place - 1, link, key);
+  }
+
+
+  private removeAt(i: number): void {
+    this.place[this.links[i]] = 0;
+    this.size--;
+    if (i === this.size) return;
+    const link = this.links[this.size];
+    const key = this.keys[this.size];
+    if (i > 0 && key > this.keys[(i - 1) >> 2]) this.moveUp(i, link, key);
+    else this.moveDown(i, link, key);
+  }
+
+  /** Puts (link, key) at position i or above, moving smaller parents down. */
+  private moveUp(i: number, link: number, key: number): void {
     while (i > 0) {
-      const up = (i - 1) >> 1;
-      if (!before(items[i], items[up])) break;
-      [items[i], items[up]] = [items[up], items[i]];
-      i = up;
+      const parent = (i - 1) >> 2;
+      if (this.keys[parent] >= key) break;
+      this.put(i, this.links[parent], this.keys[parent]);
+      i = parent;
+    }
+    this.put(i, link, key);
+  }
+
+  /** Puts (link, key) at position i or below, moving larger children up. */
+  private moveDown(i: number, link: number, key: number): void {
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= this.size) break;
+      let child = first;
+      const last = Math.min(first + 4, this.size);
+      for (let c = first + 1; c < last; c++) if (this.keys[c] > this.keys[child]) child = c;
+      if (this.keys[child] <= key) break;
+      this.put(i, this.links[child], this.keys[child]);
+      i = child;
+    }
+    this.put(i, link, key);
+  }
+
+  private put(i: number, link: number, key: number): void {
+    this.links[i] = link;
+    this.keys[i] = key;
+    this.place[link] = i + 1;
+  }
+}
+
+/**
+ * Finds a link by the two tables it joins: a hash table with linear probing. Each slot holds the pair (lower table
+ * first, -1 when empty) and the link, side by side, so a look-up mostly touches one cache line.
+ */
+class LinkIndex {
+  private readonly slots: Int32Array;
+  private readonly bits: number;
+  private readonly mask: number;
+
+  constructor(maxLinks: number) {
+    // At most 3/4 full.
+    this.bits = Math.max(1, Math.ceil(Math.log2((maxLinks * 4) / 3 + 1)));
+    this.mask = 2 ** this.bits - 1;
+    this.slots = new Int32Array(3 * 2 ** this.bits).fill(-1);
+  }
+
+  /** The link between tables a and b, or -1. */
+  get(a: number, b: number): number {
+    const low = Math.min(a, b);
+    const high = Math.max(a, b);
+    const slots = this.slots;
+    for (let i = this.home(low, high); ; i = this.next(i)) {
+      if (slots[3 * i] === -1) return -1;
+      if (slots[3 * i] === low && slots[3 * i + 1] === high) return slots[3 * i + 2];
     }
   }
 
-  pop(): HeapEntry | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let best = i;
-        if (l < items.length && before(items[l], items[best])) best = l;
-        if (r < items.length && before(items[r], items[best])) best = r;
-        if (best === i) break;
-        [items[i], items[best]] = [items[best], items[i]];
-        i = best;
+  add(a: number, b: number, link: number): void {
+    const low = Math.min(a, b);
+    const high = Math.max(a, b);
+    let i = this.home(low, high);
+    while (this.slots[3 * i] !== -1) i = this.next(i);
+    this.put(i, low, high, link);
+  }
+
+  remove(a: number, b: number): void {
+    const low = Math.min(a, b);
+    const high = Math.max(a, b);
+    const slots = this.slots;
+    let hole = this.home(low, high);
+    while (slots[3 * hole] !== low || slots[3 * hole + 1] !== high) hole = this.next(hole);
+    // Shift later pairs of the probe run back into the hole unless that would put them before their home.
+    const mask = this.mask;
+    for (let i = this.next(hole); slots[3 * i] !== -1; i = this.next(i)) {
+      if (((i - this.home(slots[3 * i], slots[3 * i + 1])) & mask) >= ((i - hole) & mask)) {
+        this.put(hole, slots[3 * i], slots[3 * i + 1], slots[3 * i + 2]);
+        hole = i;
       }
     }
-    return top;
+    this.slots[3 * hole] = -1;
   }
-}
 
-function before(x: HeapEntry, y: HeapEntry): boolean {
-  if (x.linkage !== y.linkage) return x.linkage > y.linkage;
-  const [x1, x2] = x.a < x.b ? [x.a, x.b] : [x.b, x.a];
-  const [y1, y2] = y.a < y.b ? [y.a, y.b] : [y.b, y.a];
-  return x1 !== y1 ? x1 < y1 : x2 < y2;
+  private put(i: number, low: number, high: number, link: number): void {
+    this.slots[3 * i] = low;
+    this.slots[3 * i + 1] = high;
+    this.slots[3 * i + 2] = link;
+  }
+
+  private next(i: number): number {
+    return (i + 1) & this.mask;
+  }
+
+  /** Multiplicative hash of the pair, its top bits. */
+  private home(low: number, high: number): number {
+    return Math.imul(Math.imul(low, 0x9e3779b1) ^ high, 0x85ebca6b) >>> (32 - this.bits);
+  }
 }

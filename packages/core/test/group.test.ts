@@ -48,6 +48,31 @@ describe('groupFaces', () => {
     }
   });
 
+  it('gives the same persons in any order when big persons absorb faces, with tied similarities and constraints', () => {
+    // Persons far larger than the neighbours count, so merges move link tables both ways; copied faces tie exactly.
+    const drawn = syntheticFaces(4, 120, 1.1, 11);
+    const copies = drawn.slice(0, 40).map((f, i) => ({ ...f, id: `copy/photo${i}.jpg#0`, photo: `copy/photo${i}.jpg` }));
+    const faces = [...drawn, ...copies].map((f, i) => ({ ...f, weak: i % 17 === 0 }));
+    const constraints = {
+      together: [[faces[3].id, faces[200].id]],
+      apart: [[faces[5].id, faces[6].id] as [string, string]],
+    };
+    const opts = { ...options, neighbours: 15, constraints };
+    const expected = groupFaces(faces, opts);
+    expect(expected.clusters.length).toBeGreaterThan(1);
+    const rand = random(5);
+    for (let trial = 0; trial < 3; trial++) {
+      const shuffled = [...faces].sort(() => rand() - 0.5);
+      expect(groupFaces(shuffled, opts)).toEqual(expected);
+    }
+  });
+
+  it('merges every linked pair it may at a threshold of 0 or below', () => {
+    // Below 0 even dissimilar persons join: each pair of faces is a neighbour, and no two share a photo.
+    const { clusters } = groupFaces(syntheticFaces(3, 10), { threshold: -1, neighbours: 100 });
+    expect(clusters.map((c) => c.length)).toEqual([30]);
+  });
+
   it('never puts two faces of one photo in one person', () => {
     const faces = syntheticFaces(1, 6);
     // Twins in one photo: the same person's look, two faces of one photo.
