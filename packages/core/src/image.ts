@@ -30,7 +30,7 @@ export async function decodeImage(input: Buffer | string, options: DecodeOptions
   const originalWidth = turned ? height : width;
   const originalHeight = turned ? width : height;
   try {
-    const { data, info } = await sharp(input, { limitInputPixels: options.maxInputPixels, pages: 1 })
+    const { data, info } = await sharp(input, { limitInputPixels: options.maxInputPixels, pages: 1, sequentialRead: true })
       .rotate()
       .resize({
         width: options.maxImageSide,
