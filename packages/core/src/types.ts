@@ -4,12 +4,15 @@ export type Box = [number, number, number, number];
 /** Five points, [x, y] each: eye image-left, eye image-right, nose tip, mouth corner image-left, image-right. */
 export type Landmarks = [number, number][];
 
-/** An upright RGB photo, possibly downscaled for analysis. */
-export interface DecodedImage {
-  /** Interleaved RGB, 8 bits per channel. */
+/** Interleaved RGB pixels, 8 bits per channel. */
+export interface RgbImage {
   pixels: Uint8Array;
   width: number;
   height: number;
+}
+
+/** An upright RGB photo, possibly downscaled for analysis. */
+export interface DecodedImage extends RgbImage {
   /** Size of the upright original photo. */
   originalWidth: number;
   originalHeight: number;
