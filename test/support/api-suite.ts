@@ -1,6 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultConfig, median } from '@facegroup/core';
 import { MIN_PERSON_FACES, overviewLayout, personSheetLayout, unassignedSheetLayout } from '@facegroup/report';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,20 @@ const PICTURES = `query Pictures($id: ID!) {
     persons(first: 100) { nodes { id faceCount sheetUrl } }
   }
 }`;
+
+const EXPLANATIONS = `query Explanations($id: ID!) {
+  group(id: $id) {
+    persons(includeHidden: true, first: 100) { nodes { id } }
+    images(first: 100) { nodes { faces { id person { id } quality { embeddingNorm } unassigned { reasons } } } }
+    unassignedFaces(first: 100) {
+      nodes {
+        id person { id } quality { size alignmentError sharpness embeddingNorm }
+        unassigned { reasons nearestPerson { id } similarity threshold }
+      }
+    }
+  }
+}`;
+const UNASSIGNED_FACE = `query Face($id: ID!) { face(id: $id) { person { id } unassigned { reasons nearestPerson { id } similarity threshold } } }`;
 
 interface PersonRow {
   id: string;
@@ -144,6 +159,38 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect(shared.length).toBe(1);
     });
 
+    it('says why each face grouping left out is in no person', async () => {
+      const { group } = await gql(server.url, EXPLANATIONS, { id: groupId });
+      const faces: { id: string; person: { id: string } | null; quality: { embeddingNorm: number }; unassigned: unknown }[] =
+        group.images.nodes.flatMap((image: { faces: unknown[] }) => image.faces);
+      const placed = faces.filter((face) => face.person !== null);
+      expect(placed.length).toBeGreaterThan(0);
+      for (const face of placed) expect(face.unassigned, face.id).toBeNull();
+      // These photos have blurred bystanders near no person.
+      const left = group.unassignedFaces.nodes;
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.length).toBe(faces.length - placed.length);
+
+      const { minSharpness, minRelativeEmbeddingNorm } = defaultConfig().grouping;
+      const medianNorm = median(faces.map((face) => face.quality.embeddingNorm));
+      const personIds = group.persons.nodes.map((person: { id: string }) => person.id);
+      for (const { id, person, quality, unassigned } of left) {
+        expect(person).toBeNull();
+        const { reasons, nearestPerson, similarity, threshold } = unassigned;
+        const blurred = quality.sharpness < minSharpness;
+        const hardToRecognise = quality.embeddingNorm < minRelativeEmbeddingNorm * medianNorm;
+        // Grouping leaves out only weak faces: a strong one always starts a person.
+        expect(blurred || hardToRecognise, id).toBe(true);
+        expect(reasons.includes('blurred'), id).toBe(blurred);
+        expect(reasons.includes('hard to recognise'), id).toBe(hardToRecognise);
+        expect(reasons.includes('no close person'), id).toBe(similarity === null || similarity < threshold);
+        expect(reasons).not.toContain('not this person');
+        expect(threshold).toBeGreaterThan(0);
+        expect(nearestPerson === null).toBe(similarity === null);
+        if (nearestPerson) expect(personIds).toContain(nearestPerson.id);
+      }
+    });
+
     it('serves face and photo thumbnails at the URLs of the schema', async () => {
       const [person] = await persons();
       const face = await fetch(person.thumbnailUrl);
@@ -196,13 +243,30 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const { face } = await gql(server.url, `query($id: ID!) { face(id: $id) { person { id } } }`, { id: faceId });
       expect(face.person.id).toBe(mel.id);
       expect((await gqlError(server.url, PERSON, { id: moved.moveFaces.id })).code).toBe('NOT_FOUND');
+
+      // A face grouping left out loses its explanation in a person, and gets it back when the move is undone.
+      const { group: unassigned } = await gql(server.url, `query($id: ID!) { group(id: $id) { unassignedFaces(first: 1) { nodes { id } } } }`, { id: groupId });
+      const leftOut = unassigned.unassignedFaces.nodes[0].id;
+      const explained = (await gql(server.url, UNASSIGNED_FACE, { id: leftOut })).face;
+      expect(explained.unassigned.reasons.length).toBeGreaterThan(0);
+      await gql(server.url, `mutation($f: [ID!]!, $p: ID!) { moveFaces(faceIds: $f, personId: $p) { id } }`, { f: [leftOut], p: mel.id });
+      expect((await gql(server.url, UNASSIGNED_FACE, { id: leftOut })).face).toEqual({ person: { id: mel.id }, unassigned: null });
+      const { group: latest } = await gql(server.url, `query($id: ID!) { group(id: $id) { corrections(first: 1) { id } } }`, { id: groupId });
+      await gql(server.url, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: latest.corrections[0].id });
+      expect((await gql(server.url, UNASSIGNED_FACE, { id: leftOut })).face).toEqual(explained);
     });
 
     it('keeps a face out of a person after "not this person", also on regrouping', async () => {
       const [mel] = await persons();
       const faceId = (await gql(server.url, PERSON, { id: mel.id })).person.faces.nodes.at(-1).id;
-      const marked = await gql(server.url, `mutation($f: ID!) { markNotThisPerson(faceId: $f) { id person { id } } }`, { f: faceId });
-      expect(marked.markNotThisPerson).toEqual({ id: faceId, person: null });
+      const marked = await gql(server.url, `mutation($f: ID!) {
+        markNotThisPerson(faceId: $f) { id person { id } unassigned { reasons nearestPerson { id } similarity } }
+      }`, { f: faceId });
+      expect(marked.markNotThisPerson).toEqual({
+        id: faceId,
+        person: null,
+        unassigned: { reasons: ['not this person'], nearestPerson: null, similarity: null },
+      });
       // Grouping may leave weak faces (blurred bystanders) unassigned too.
       const unassigned = await gql(server.url, `query($id: ID!) { group(id: $id) {
         counts { unassignedFaces } unassignedFaces(first: 100) { totalCount nodes { id person { id } } }
@@ -211,8 +275,10 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect(unassigned.group.unassignedFaces.totalCount).toBe(unassigned.group.counts.unassignedFaces);
 
       await gql(server.url, `mutation($g: ID!) { regroup(groupId: $g) { id } }`, { g: groupId });
-      const { face } = await gql(server.url, `query($id: ID!) { face(id: $id) { person { id } } }`, { id: faceId });
+      const { face } = await gql(server.url, UNASSIGNED_FACE, { id: faceId });
       expect(face.person?.id).not.toBe(mel.id);
+      // Regrouped, it starts a person of its own, or (a weak face) stays out, still for the user's "not this person".
+      expect(face.unassigned).toEqual(face.person ? null : expect.objectContaining({ reasons: expect.arrayContaining(['not this person']) }));
       expect((await gql(server.url, PERSON, { id: mel.id })).person).toMatchObject({ name: 'Mel', faceCount: mel.faceCount - 1 });
     });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../src/paths.js';
 import { describe, expect, it } from 'vitest';
@@ -26,13 +26,16 @@ function schemaTables(schema: string): Map<string, string[]> {
   return tables;
 }
 
-/** Tables and columns the committed migrations create. */
+/** Tables and columns the committed migrations create or add, in order. */
 function migrationTables(provider: string): Map<string, string[]> {
-  const sql = readFileSync(join(migrationsDir(provider), '0001_init.sql'), 'utf8');
+  const dir = migrationsDir(provider);
+  const sql = readdirSync(dir).filter((name) => name.endsWith('.sql')).sort().map((name) => readFileSync(join(dir, name), 'utf8')).join('\n');
   const tables = new Map<string, string[]>();
   for (const [, table, body] of sql.matchAll(/CREATE TABLE "(\w+)" \(([\s\S]*?)\n\);/g)) {
-    tables.set(table, [...body.matchAll(/^\s+"(\w+)" /gm)].map((m) => m[1]).sort());
+    tables.set(table, [...body.matchAll(/^\s+"(\w+)" /gm)].map((m) => m[1]));
   }
+  for (const [, table, column] of sql.matchAll(/ALTER TABLE "(\w+)" ADD COLUMN "(\w+)"/g)) tables.get(table)!.push(column);
+  for (const columns of tables.values()) columns.sort();
   return tables;
 }
 

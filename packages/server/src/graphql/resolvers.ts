@@ -1,6 +1,8 @@
+import type { FaceQuality } from '@facegroup/core';
 import type { Correction, Face, Group, Image, Job, Person } from '../db/generated/sqlite/client.js';
 import { picturePath } from '../http/server.js';
 import { payloadOf } from '../repositories/correction.repository.js';
+import type { UnassignedReason } from '../repositories/face.repository.js';
 import type { Services } from '../services/index.js';
 import type { Picture, PictureGroup } from '../services/picture.service.js';
 import { UrlMap } from './url-map.js';
@@ -116,6 +118,13 @@ export const resolvers = {
     box: (face: Face) => ({ x: face.x1, y: face.y1, width: face.x2 - face.x1, height: face.y2 - face.y1 }),
     landmarks: (face: Face) => (JSON.parse(face.landmarks) as [number, number][]).map(([x, y]) => ({ x, y })),
     thumbnailUrl: (face: Face, _: unknown, { baseUrl }: Context) => `${baseUrl}/thumbnails/faces/${face.id}.jpg`,
+    quality: (face: Face) => JSON.parse(face.quality) as FaceQuality,
+    unassigned: (face: Face) => (face.unassigned === null ? null : (JSON.parse(face.unassigned) as UnassignedReason)),
+  },
+
+  UnassignedReason: {
+    nearestPerson: (reason: UnassignedReason, _: unknown, { services }: Context) =>
+      reason.nearestPerson ? services.queries.personIfAny(reason.nearestPerson) : null,
   },
 
   Correction: {

@@ -15,8 +15,11 @@ export interface CorrectionPayload {
   summary: string;
   before: {
     persons: PersonSnapshot[];
-    /** [face id, its person id before]. */
-    faces: [string, string | null][];
+    /**
+     * [face id, its person id before, and when that was none, why (Face.unassigned; recorded by face moves, the
+     * only correction that puts faces from no person into one)].
+     */
+    faces: [string, string | null, (string | null)?][];
   };
   /** "Not this person": face pairs grouping must keep apart while the correction stands. */
   apart?: [string, string][];
@@ -36,7 +39,12 @@ export async function recordCorrection(tx: Tx, groupId: string, kind: Correction
 
 export const payloadOf = (correction: { payload: string }) => JSON.parse(correction.payload) as CorrectionPayload;
 
-export async function activeApartPairs(tx: Tx, groupId: string): Promise<[string, string][]> {
+/** The standing "not this person" corrections: the faces users took out, and the face pairs grouping must keep apart. */
+export async function standingNotThisPerson(tx: Tx, groupId: string): Promise<{ takenOut: Set<string>; apart: [string, string][] }> {
   const corrections = await tx.correction.findMany({ where: { groupId, kind: 'NOT_PERSON', undoneAt: null } });
-  return corrections.flatMap((c) => payloadOf(c).apart ?? []);
+  const payloads = corrections.map(payloadOf);
+  return {
+    takenOut: new Set(payloads.flatMap((payload) => payload.before.faces.map(([faceId]) => faceId))),
+    apart: payloads.flatMap((payload) => payload.apart ?? []),
+  };
 }

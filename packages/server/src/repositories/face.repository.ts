@@ -1,5 +1,13 @@
-import type { AnalysedFace, FaceQuality } from '@facegroup/core';
+import type { AnalysedFace, FaceQuality, Unassigned, WeakReason } from '@facegroup/core';
 import type { Tx } from '../db/client.js';
+
+/**
+ * Why a face is in no person, as stored with it (Face.unassigned) and served by the API: core's explanation, with
+ * `nearestPerson` a person id, and the reasons grouping and users add to core's quality ones.
+ */
+export interface UnassignedReason extends Omit<Unassigned, 'reasons'> {
+  reasons: (WeakReason | 'no close person' | 'not this person')[];
+}
 
 /** Embeddings are stored as their float32 bytes: 2 KiB for 512 dimensions, read back without parsing. */
 export function encodeEmbedding(embedding: Float32Array): Uint8Array<ArrayBuffer> {

@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../db/client.js';
 import { badInput, notFound } from '../errors.js';
 import { payloadOf, recordCorrection, snapshotPersons } from '../repositories/correction.repository.js';
+import type { UnassignedReason } from '../repositories/face.repository.js';
 import { refreshPersons } from '../repositories/person.repository.js';
 import type { GroupLock } from './group-lock.js';
 
@@ -12,6 +13,8 @@ export class CorrectionService {
   constructor(
     private readonly db: Db,
     private readonly lock: GroupLock,
+    /** Grouping's similarity threshold, served with the faces users take out as with those grouping leaves out. */
+    private readonly groupingThreshold: number,
   ) {}
 
   async rename(personId: string, name: string | null) {
@@ -73,11 +76,12 @@ export class CorrectionService {
       const previous = faces.map((f) => f.personId).filter((id): id is string => id !== null);
       const persons = await snapshotPersons(tx, [...new Set([...previous, ...(target ? [target.id] : [])])]);
       const targetId = target?.id ?? (await tx.person.create({ data: { groupId } })).id;
-      await tx.face.updateMany({ where: { id: { in: ids } }, data: { personId: targetId } });
+      await tx.face.updateMany({ where: { id: { in: ids } }, data: { personId: targetId, unassigned: null } });
       await tx.person.update({ where: { id: targetId }, data: { curated: true } });
       await refreshPersons(tx, [targetId, ...previous]);
       const summary = `moved ${ids.length} face${ids.length === 1 ? '' : 's'} to ${target ? label(target) : 'a new person'}`;
-      await recordCorrection(tx, groupId, 'MOVE_FACES', targetId, { summary, before: { persons, faces: faces.map((f) => [f.id, f.personId]) } });
+      const before = { persons, faces: faces.map((f): [string, string | null, string | null] => [f.id, f.personId, f.unassigned]) };
+      await recordCorrection(tx, groupId, 'MOVE_FACES', targetId, { summary, before });
       return targetId;
     });
   }
@@ -91,7 +95,8 @@ export class CorrectionService {
       const person = await this.person(tx, face.personId);
       const others = await tx.face.findMany({ where: { personId: face.personId, id: { not: faceId } }, select: { id: true } });
       const persons = await snapshotPersons(tx, [face.personId]);
-      await tx.face.update({ where: { id: faceId }, data: { personId: null } });
+      const reason: UnassignedReason = { reasons: ['not this person'], nearestPerson: null, similarity: null, threshold: this.groupingThreshold };
+      await tx.face.update({ where: { id: faceId }, data: { personId: null, unassigned: JSON.stringify(reason) } });
       await refreshPersons(tx, [face.personId]);
       await recordCorrection(tx, groupId, 'NOT_PERSON', face.personId, {
         summary: `face ${faceId} is not ${label(person)}`,
@@ -125,8 +130,8 @@ export class CorrectionService {
         }
         const faceIds = before.faces.map(([faceId]) => faceId);
         const current = await tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });
-        for (const [faceId, personId] of before.faces) {
-          await tx.face.updateMany({ where: { id: faceId }, data: { personId } });
+        for (const [faceId, personId, unassigned = null] of before.faces) {
+          await tx.face.updateMany({ where: { id: faceId }, data: { personId, unassigned } });
         }
         await refreshPersons(tx, [
           ...before.persons.map((p) => p.id),

@@ -1,7 +1,7 @@
 import { groupFaces, median, weakReasons, type FacePipeline, type GroupingConstraints } from '@facegroup/core';
 import type { Db, Tx } from '../db/client.js';
-import { activeApartPairs } from '../repositories/correction.repository.js';
-import { groupingFaces } from '../repositories/face.repository.js';
+import { standingNotThisPerson } from '../repositories/correction.repository.js';
+import { groupingFaces, type UnassignedReason } from '../repositories/face.repository.js';
 import { append } from '../repositories/maps.js';
 import { refreshPersons } from '../repositories/person.repository.js';
 import type { GroupLock } from './group-lock.js';
@@ -17,7 +17,8 @@ export class GroupingService {
   /**
    * Reruns grouping over all faces of the group, then maps the new clusters onto the existing persons so ids,
    * names and hidden flags stay: each cluster takes the person it shares most faces with (persons a user named
-   * or curated first). Faces grouping leaves out (weak ones near no person) become unassigned. One transaction.
+   * or curated first). Faces grouping leaves out (weak ones near no person they may join) become unassigned, each
+   * with why (Face.unassigned). One transaction.
    */
   regroup(groupId: string): Promise<void> {
     return this.lock.run(groupId, () => this.db.$transaction((tx) => this.regroupIn(tx, groupId), { timeout: 120_000 }));
@@ -29,9 +30,11 @@ export class GroupingService {
     const decided = new Set(persons.filter((p) => p.name !== null || p.curated).map((p) => p.id));
     const options = this.pipeline.groupingOptions;
     const medianNorm = median(faces.map((face) => face.quality.embeddingNorm));
-    const { clusters } = groupFaces(
-      faces.map(({ id, photo, embedding, quality }) => ({ id, photo, embedding, weak: weakReasons(quality, medianNorm, options).length > 0 })),
-      { threshold: options.threshold, neighbours: options.neighbours, constraints: await constraints(tx, groupId, faces, decided) },
+    const weakReasonsOf = new Map(faces.map((face) => [face.id, weakReasons(face.quality, medianNorm, options)]));
+    const notThisPerson = await standingNotThisPerson(tx, groupId);
+    const { clusters, unassigned } = groupFaces(
+      faces.map(({ id, photo, embedding }) => ({ id, photo, embedding, weak: weakReasonsOf.get(id)!.length > 0 })),
+      { threshold: options.threshold, neighbours: options.neighbours, constraints: constraints(faces, decided, notThisPerson.apart) },
     );
 
     const personOf = new Map(faces.map((f) => [f.id, f.personId]));
@@ -55,17 +58,29 @@ export class GroupingService {
       taken.add(c.person);
     }
 
-    const assigned = new Set<string>();
     const touched = new Set<string>(persons.map((p) => p.id));
     for (const [index, cluster] of clusters.entries()) {
       const personId = personOfCluster.get(index) ?? (await tx.person.create({ data: { groupId } })).id;
+      personOfCluster.set(index, personId);
       touched.add(personId);
-      for (const faceId of cluster) assigned.add(faceId);
       const moving = cluster.filter((faceId) => personOf.get(faceId) !== personId);
-      if (moving.length > 0) await tx.face.updateMany({ where: { id: { in: moving } }, data: { personId } });
+      if (moving.length > 0) await tx.face.updateMany({ where: { id: { in: moving } }, data: { personId, unassigned: null } });
     }
-    const leftOut = faces.filter((f) => !assigned.has(f.id) && f.personId !== null).map((f) => f.id);
-    if (leftOut.length > 0) await tx.face.updateMany({ where: { id: { in: leftOut } }, data: { personId: null } });
+    for (const { faceId, nearest } of unassigned) {
+      const reason: UnassignedReason = {
+        reasons: [
+          ...weakReasonsOf.get(faceId)!,
+          // Else it was close enough, and only a conflict kept it out: a face of its photo is in that person, or a
+          // user's "not this person".
+          ...(nearest === null || nearest.similarity < options.threshold ? (['no close person'] as const) : []),
+          ...(notThisPerson.takenOut.has(faceId) ? (['not this person'] as const) : []),
+        ],
+        nearestPerson: nearest && personOfCluster.get(nearest.cluster)!,
+        similarity: nearest?.similarity ?? null,
+        threshold: options.threshold,
+      };
+      await tx.face.update({ where: { id: faceId }, data: { personId: null, unassigned: JSON.stringify(reason) } });
+    }
     await refreshPersons(tx, touched);
   }
 }
@@ -74,13 +89,12 @@ export class GroupingService {
  * User decisions as grouping constraints: each person a user named or curated is fixed (kept whole, never merged
  * with another; only a user's merge joins them), and "not this person" keeps a face from that person.
  */
-async function constraints(
-  tx: Tx,
-  groupId: string,
+function constraints(
   faces: { id: string; personId: string | null }[],
   decided: Set<string>,
-): Promise<GroupingConstraints> {
+  apart: [string, string][],
+): GroupingConstraints {
   const facesOf = new Map<string, string[]>();
   for (const face of faces) if (face.personId && decided.has(face.personId)) append(facesOf, face.personId, face.id);
-  return { fixed: [...facesOf.values()], apart: await activeApartPairs(tx, groupId) };
+  return { fixed: [...facesOf.values()], apart };
 }

@@ -28,7 +28,7 @@ export function createServices(db: Db, pipeline: FacePipeline, config: ServerCon
     groups: new GroupService(db),
     queries,
     ingest: new IngestService(db, config, blobs, queue),
-    corrections: new CorrectionService(db, lock),
+    corrections: new CorrectionService(db, lock, pipeline.groupingOptions.threshold),
     thumbnails: new ThumbnailService(db, blobs, join(config.dataDir, 'thumbnails')),
     pictures: new PictureService(db, queries, blobs, join(config.dataDir, 'pictures')),
   };
