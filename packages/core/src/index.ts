@@ -5,8 +5,8 @@ export type { ConfigOverrides, DetectorId, ExecutionProvider, GroupingConfig, Mt
 export { Embedder, l2Normalise } from './embed.js';
 export { compareIds, groupFaces } from './group.js';
 export type { Grouping, GroupingConstraints, GroupingFace, GroupingOptions, UnassignedFace } from './group.js';
-export { median, weakReasons } from './quality.js';
-export type { QualityPolicy, WeakReason } from './quality.js';
+export { groupFacesByQuality, median, weakReasons } from './quality.js';
+export type { QualityGrouping, QualityGroupingOptions, QualityPolicy, UnassignedReason, WeakReason } from './quality.js';
 export { decodeImage, ImageError } from './image.js';
 export { defaultModelsDir, manifest, modelEntry, ModelFileError, OnnxModel, repoRoot } from './models.js';
 export type { ModelEntry, TensorInput } from './models.js';

@@ -1,3 +1,4 @@
+import { groupFaces, type GroupingFace, type GroupingOptions } from './group.js';
 import type { FaceQuality } from './types.js';
 
 export interface QualityPolicy {
@@ -22,6 +23,44 @@ export function weakReasons(quality: FaceQuality, medianEmbeddingNorm: number, p
   if (quality.sharpness < policy.minSharpness) reasons.push('blurred');
   if (quality.embeddingNorm < policy.minRelativeEmbeddingNorm * medianEmbeddingNorm) reasons.push('hard to recognise');
   return reasons;
+}
+
+/** Why a face is in no person: its quality, or no person close enough. */
+export type UnassignedReason = WeakReason | 'no close person';
+
+export interface QualityGroupingOptions extends GroupingOptions, QualityPolicy {}
+
+export interface QualityGrouping {
+  /** Face ids per person, largest first. */
+  clusters: string[][];
+  /** Faces in no person: why, and the cluster they came closest to with its average similarity. */
+  unassigned: { faceId: string; reasons: UnassignedReason[]; nearest: { cluster: number; similarity: number } | null }[];
+}
+
+/**
+ * Groups faces behind the quality gate: faces weak for the policy (against the median embedding norm of these
+ * faces) may join a person but not start one, and each face left out says why.
+ */
+export function groupFacesByQuality(faces: (GroupingFace & { quality: FaceQuality })[], options: QualityGroupingOptions): QualityGrouping {
+  const medianNorm = median(faces.map((face) => face.quality.embeddingNorm));
+  const weakness = new Map(faces.map((face) => [face.id, weakReasons(face.quality, medianNorm, options)]));
+  const { clusters, unassigned } = groupFaces(
+    faces.map(({ id, photo, embedding }) => ({ id, photo, embedding, weak: weakness.get(id)!.length > 0 })),
+    options,
+  );
+  return {
+    clusters,
+    unassigned: unassigned.map(({ faceId, nearest }) => ({
+      faceId,
+      reasons: [
+        ...weakness.get(faceId)!,
+        // Else it was close enough, and only a conflict kept it out: a face of its photo is in that person, or
+        // a user's "not this person".
+        ...(nearest === null || nearest.similarity < options.threshold ? (['no close person'] as const) : []),
+      ],
+      nearest,
+    })),
+  };
 }
 
 export function median(values: number[]): number {

@@ -1,5 +1,5 @@
-import { compareIds, groupFaces, type GroupingConstraints } from './group.js';
-import { median, weakReasons, type QualityPolicy, type WeakReason } from './quality.js';
+import { compareIds } from './group.js';
+import { groupFacesByQuality, type QualityGroupingOptions, type UnassignedReason } from './quality.js';
 import type { AnalysedImage, Box, Landmarks } from './types.js';
 
 export interface Person {
@@ -12,8 +12,8 @@ export interface Person {
 
 /** Why a face is in no person. */
 export interface Unassigned {
-  /** Quality problems that kept the face from starting a person of its own. */
-  reasons: WeakReason[];
+  /** Quality problems that kept the face from starting a person of its own, or no person close enough. */
+  reasons: UnassignedReason[];
   /** The person it came closest to, and its average cosine similarity to that person's faces. */
   nearestPerson: string | null;
   similarity: number | null;
@@ -51,21 +51,12 @@ export interface GroupingResult {
   faces: ScorerFace[];
 }
 
-export interface GroupImagesOptions extends QualityPolicy {
-  threshold: number;
-  neighbours: number;
-  constraints?: GroupingConstraints;
-}
+export type GroupImagesOptions = QualityGroupingOptions;
 
 /** Groups the faces of analysed photos into persons p1, p2, … (largest first). */
 export function groupImages(images: AnalysedImage[], options: GroupImagesOptions): GroupingResult {
   const analysed = images.flatMap((image) => image.faces.map((face) => ({ ...face, photo: image.key })));
-  const medianNorm = median(analysed.map((face) => face.quality.embeddingNorm));
-  const reasonsOf = new Map(analysed.map((face) => [face.id, weakReasons(face.quality, medianNorm, options)]));
-  const grouping = groupFaces(
-    analysed.map((face) => ({ ...face, weak: reasonsOf.get(face.id)!.length > 0 })),
-    options,
-  );
+  const grouping = groupFacesByQuality(analysed, options);
   const personOf = new Map<string, string>();
   const photoOf = new Map(analysed.map((face) => [face.id, face.photo]));
   const persons: Person[] = grouping.clusters.map((faceIds, i) => {
@@ -75,10 +66,10 @@ export function groupImages(images: AnalysedImage[], options: GroupImagesOptions
     return { id, name: null, photos, faces: faceIds };
   });
   const unassigned = new Map(
-    grouping.unassigned.map(({ faceId, nearest }) => [
+    grouping.unassigned.map(({ faceId, reasons, nearest }) => [
       faceId,
       {
-        reasons: reasonsOf.get(faceId)!,
+        reasons,
         nearestPerson: nearest ? persons[nearest.cluster].id : null,
         similarity: nearest ? round4(nearest.similarity) : null,
         threshold: options.threshold,

@@ -1,12 +1,12 @@
-import type { AnalysedFace, FaceQuality, Unassigned, WeakReason } from '@facegroup/core';
+import type { AnalysedFace, FaceQuality, Unassigned } from '@facegroup/core';
 import type { Tx } from '../db/client.js';
 
 /**
  * Why a face is in no person, as stored with it (Face.unassigned) and served by the API: core's explanation, with
- * `nearestPerson` a person id, and the reasons grouping and users add to core's quality ones.
+ * `nearestPerson` a person id, and a user's "not this person" added to core's reasons.
  */
 export interface UnassignedReason extends Omit<Unassigned, 'reasons'> {
-  reasons: (WeakReason | 'no close person' | 'not this person')[];
+  reasons: (Unassigned['reasons'][number] | 'not this person')[];
 }
 
 /** Embeddings are stored as their float32 bytes: 2 KiB for 512 dimensions, read back without parsing. */

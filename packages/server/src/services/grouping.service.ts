@@ -1,4 +1,4 @@
-import { groupFaces, median, weakReasons, type FacePipeline, type GroupingConstraints } from '@facegroup/core';
+import { groupFacesByQuality, type FacePipeline, type GroupingConstraints } from '@facegroup/core';
 import type { Db, Tx } from '../db/client.js';
 import { standingNotThisPerson } from '../repositories/correction.repository.js';
 import { groupingFaces, type UnassignedReason } from '../repositories/face.repository.js';
@@ -29,13 +29,11 @@ export class GroupingService {
     const persons = await tx.person.findMany({ where: { groupId }, select: { id: true, name: true, curated: true } });
     const decided = new Set(persons.filter((p) => p.name !== null || p.curated).map((p) => p.id));
     const options = this.pipeline.groupingOptions;
-    const medianNorm = median(faces.map((face) => face.quality.embeddingNorm));
-    const weakReasonsOf = new Map(faces.map((face) => [face.id, weakReasons(face.quality, medianNorm, options)]));
     const notThisPerson = await standingNotThisPerson(tx, groupId);
-    const { clusters, unassigned } = groupFaces(
-      faces.map(({ id, photo, embedding }) => ({ id, photo, embedding, weak: weakReasonsOf.get(id)!.length > 0 })),
-      { threshold: options.threshold, neighbours: options.neighbours, constraints: constraints(faces, decided, notThisPerson.apart) },
-    );
+    const { clusters, unassigned } = groupFacesByQuality(faces, {
+      ...options,
+      constraints: constraints(faces, decided, notThisPerson.apart),
+    });
 
     const personOf = new Map(faces.map((f) => [f.id, f.personId]));
     const candidates: { cluster: number; person: string; overlap: number; decided: boolean }[] = [];
@@ -66,15 +64,9 @@ export class GroupingService {
       const moving = cluster.filter((faceId) => personOf.get(faceId) !== personId);
       if (moving.length > 0) await tx.face.updateMany({ where: { id: { in: moving } }, data: { personId, unassigned: null } });
     }
-    for (const { faceId, nearest } of unassigned) {
+    for (const { faceId, reasons, nearest } of unassigned) {
       const reason: UnassignedReason = {
-        reasons: [
-          ...weakReasonsOf.get(faceId)!,
-          // Else it was close enough, and only a conflict kept it out: a face of its photo is in that person, or a
-          // user's "not this person".
-          ...(nearest === null || nearest.similarity < options.threshold ? (['no close person'] as const) : []),
-          ...(notThisPerson.takenOut.has(faceId) ? (['not this person'] as const) : []),
-        ],
+        reasons: [...reasons, ...(notThisPerson.takenOut.has(faceId) ? (['not this person'] as const) : [])],
         nearestPerson: nearest && personOfCluster.get(nearest.cluster)!,
         similarity: nearest?.similarity ?? null,
         threshold: options.threshold,
