@@ -16,7 +16,7 @@ export interface RunningServer {
 export function startServer(env: Record<string, string>): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', FACE_LOG: 'warn', ...env },
+    env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   let output = '';

@@ -11,7 +11,7 @@ describe('pnpm eval on the dev split', () => {
     const { stdout } = await promisify(execFile)(
       join(repoRoot, 'node_modules', '.bin', 'tsx'),
       [join(repoRoot, 'packages', 'cli', 'src', 'eval.ts'), join(shared, 'eval', 'dev'), '--json', '--incremental', '--out', join(repoRoot, 'out', 'test-eval', 'result.json')],
-      { cwd: repoRoot, maxBuffer: 1 << 24, env: { ...process.env, FACE_LOG: 'warn' } },
+      { cwd: repoRoot, maxBuffer: 1 << 24 },
     );
     const figures = JSON.parse(stdout);
     expect(figures.failed).toBe(0);

@@ -11,7 +11,7 @@ import { CAST_PHOTO, devPhoto, shared } from '../../core/test/fixtures.js';
 const exec = promisify(execFile);
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 const command = (name: string, args: string[]) =>
-  exec(tsx, [join(repoRoot, 'packages', 'cli', 'src', `${name}.ts`), ...args], { cwd: repoRoot, env: { ...process.env, FACE_LOG: 'warn' } }).then(
+  exec(tsx, [join(repoRoot, 'packages', 'cli', 'src', `${name}.ts`), ...args], { cwd: repoRoot }).then(
     (done) => ({ code: 0, ...done }),
     (failed) => ({ code: failed.code as number, stdout: failed.stdout as string, stderr: failed.stderr as string }),
   );

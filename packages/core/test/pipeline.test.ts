@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import { backend } from '@facegroup/native-align';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FacePipeline } from '../src/pipeline.js';
@@ -108,6 +109,24 @@ describe('face pipeline', () => {
       expect(result.error).toBeUndefined();
       expect(result.faces.length, result.key).toBe(6);
     }
+  });
+});
+
+describe('execution provider', () => {
+  // On a GPU machine bench/gpu-check.sh checks the CUDA path instead.
+  it.skipIf(backend().cuda)('falls back from CUDA to CPU where CUDA is missing, saying so once', async () => {
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const pipeline = await FacePipeline.create({ executionProvider: 'cuda' });
+      const [cast] = await pipeline.analyseAll([devPhoto(CAST_PHOTO)]);
+      expect(cast.faces).toHaveLength(6);
+    } finally {
+      process.stderr.write = write;
+    }
+    const warnings = written.filter((line) => line.includes('CUDA execution provider unavailable, using CPU'));
+    expect(warnings).toHaveLength(1);
   });
 });
 
