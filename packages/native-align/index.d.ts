@@ -113,6 +113,6 @@ export function backend(): Backend;
 
 /**
  * Measured fp32 multiply-add throughput of this machine in GFLOP/s, with the instruction set of
- * backend().simd on `threads` threads (default: all): the 100% for cosineMatrix GFLOP/s. Takes ~30 ms.
+ * backend().simd on `threads` threads (default: all): the 100% for cosineMatrix GFLOP/s. Takes ~0.2 s.
  */
 export function peakGflops(options?: { threads?: number }): number;
