@@ -458,7 +458,8 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const before = await state();
       const { group: correctionsBefore } = await gql(server.url, `query($id: ID!) { group(id: $id) { corrections { id kind undoneAt } } }`, { id: groupId });
       await server.stop();
-      server = await startServer(env()); // no private-address allowance this time
+      // No private-address allowance this time, and only the test's folder may be read by path.
+      server = await startServer({ ...env(), IMPORT_ROOTS: work });
       expect(await state()).toEqual(before);
       const { group } = await gql(server.url, `query($id: ID!) { group(id: $id) { counts { images } corrections { id kind undoneAt } } }`, { id: groupId });
       expect(group.counts.images).toBe(UNIQUE_PHOTOS);
@@ -469,6 +470,13 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
         u: { local: `${photos.url}/photos/${URL_PHOTOS[0]}` },
       });
       expect(forbidden.code).toBe('FORBIDDEN_ADDRESS');
+      const outside = await gqlError(server.url, `mutation($g: ID!, $paths: [String!]!) { addImagesFromPaths(groupId: $g, paths: $paths) { id } }`, {
+        g: groupId,
+        paths: [join(devPhotos, PATH_PHOTOS[0])],
+      });
+      expect(outside.code).toBe('FORBIDDEN_PATH');
+      const inside = await gql(server.url, `mutation($path: String!) { importFolder(path: $path) { total } }`, { path: join(work, 'images') });
+      expect(inside.importFolder[0].total).toBe(FOLDER_PHOTOS.length);
     });
   });
 }

@@ -22,6 +22,8 @@ export interface ServerConfig {
   maxUploadBytes: number;
   /** Most photos in one add request. */
   maxImagesPerRequest: number;
+  /** Folders whose photos may be added by path; null: any path on the server's disk. */
+  importRoots: string[] | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     maxUploadBytes: integer(env, 'UPLOAD_MAX_BYTES', 40 * 1024 * 1024),
     maxImagesPerRequest: integer(env, 'MAX_IMAGES_PER_REQUEST', 10_000),
+    importRoots: env.IMPORT_ROOTS ? env.IMPORT_ROOTS.split(',').map((root) => resolve(root.trim())) : null,
   };
 }
 

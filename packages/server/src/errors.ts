@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'NOT_FOUND' | 'BAD_USER_INPUT' | 'UNSUPPORTED_IMAGE' | 'LIMIT_EXCEEDED' | 'FORBIDDEN_ADDRESS';
+export type ErrorCode = 'NOT_FOUND' | 'BAD_USER_INPUT' | 'UNSUPPORTED_IMAGE' | 'LIMIT_EXCEEDED' | 'FORBIDDEN_ADDRESS' | 'FORBIDDEN_PATH';
 
 /** An error the client caused, reported with its code in `extensions.code` (and as the HTTP status of plain endpoints). */
 export class AppError extends GraphQLError {
@@ -12,7 +12,7 @@ export class AppError extends GraphQLError {
   }
 
   get httpStatus(): number {
-    return { NOT_FOUND: 404, BAD_USER_INPUT: 400, UNSUPPORTED_IMAGE: 415, LIMIT_EXCEEDED: 413, FORBIDDEN_ADDRESS: 403 }[this.code];
+    return { NOT_FOUND: 404, BAD_USER_INPUT: 400, UNSUPPORTED_IMAGE: 415, LIMIT_EXCEEDED: 413, FORBIDDEN_ADDRESS: 403, FORBIDDEN_PATH: 403 }[this.code];
   }
 }
 

@@ -32,13 +32,13 @@ export class IngestService {
   ) {}
 
   async addPaths(groupId: string, paths: string[], user: string | null) {
-    const images = await listImages(paths);
+    const images = await listImages(paths, this.config.importRoots);
     return this.submit(groupId, 'PATH', images.map(({ key, path }) => ({ key, location: path })), user);
   }
 
   /** A folder laid out `<root>/<group>/<user>/...`: each group folder is added to the group of that name (created if new). */
   async importFolder(root: string) {
-    const folders = await readGroupFolders(root);
+    const folders = await readGroupFolders(root, this.config.importRoots);
     if (folders.length === 0) throw badInput(`${root} has no group folders (expected ${root}/<group>/<user>/...)`);
     const jobs = await this.db.$transaction(async (tx) => {
       const created = [];

@@ -1,8 +1,6 @@
 /** Photo formats the pipeline decodes (sharp), told apart by their first bytes. */
 export type ImageType = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'heif';
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif']);
-
 /** Checks content, not names or headers: a URL's Content-Type and an upload's file name may lie. */
 export function sniffImageType(bytes: Buffer): ImageType | null {
   const ascii = (start: number, end: number) => bytes.subarray(start, end).toString('latin1');
