@@ -1,3 +1,4 @@
+import type { FetchLimits } from './fetch/source-error.js';
 import { defaultModelsDir } from './models.js';
 
 export type ExecutionProvider = 'cpu' | 'cuda';
@@ -47,6 +48,8 @@ export interface PipelineConfig {
   maxInputPixels: number;
   /** Photos analysed together; crops of all their faces go through the embedder in one batch. */
   batchPhotos: number;
+  /** Downloading photos given by URL. */
+  fetch: FetchLimits;
   /** Photos with no face scoring this high are also searched turned by 90, 270 and 180 degrees. */
   confidentFaceScore: number;
   mtcnn: MtcnnConfig;
@@ -63,13 +66,15 @@ export const defaultConfig = (): PipelineConfig => ({
   maxImageSide: Number(process.env.FACE_MAX_IMAGE_SIDE ?? 1600),
   maxInputPixels: 100_000_000,
   batchPhotos: 8,
+  fetch: { timeoutMs: 20_000, maxBytes: 40 * 1024 * 1024, maxRedirects: 3, allowPrivateAddresses: false },
   confidentFaceScore: 0.95,
   mtcnn: { minFaceSize: 20, minFaceFraction: 0.02, scaleFactor: 0.709, thresholds: [0.6, 0.7, 0.7] },
   scrfd: { scoreThreshold: 0.5, nmsThreshold: 0.4 },
   grouping: { threshold: null, neighbours: 100, minSharpness: 10, minRelativeEmbeddingNorm: 0.7 },
 });
 
-export type ConfigOverrides = Partial<Omit<PipelineConfig, 'mtcnn' | 'scrfd' | 'grouping'>> & {
+export type ConfigOverrides = Partial<Omit<PipelineConfig, 'mtcnn' | 'scrfd' | 'grouping' | 'fetch'>> & {
+  fetch?: Partial<FetchLimits>;
   mtcnn?: Partial<MtcnnConfig>;
   scrfd?: Partial<ScrfdConfig>;
   grouping?: Partial<GroupingConfig>;
@@ -83,6 +88,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}): PipelineConfig {
     mtcnn: { ...base.mtcnn, ...overrides.mtcnn },
     scrfd: { ...base.scrfd, ...overrides.scrfd },
     grouping: { ...base.grouping, ...overrides.grouping },
+    fetch: { ...base.fetch, ...overrides.fetch },
   };
   if (!['cpu', 'cuda'].includes(config.executionProvider)) {
     throw new Error(`executionProvider must be "cpu" or "cuda", not "${config.executionProvider}"`);

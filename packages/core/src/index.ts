@@ -20,3 +20,9 @@ export type { FaceRecognitionOptions, FaceRecognitionResult } from './recognitio
 export { groupImages } from './result.js';
 export type { FaceResult, GroupImagesOptions, GroupingResult, ImageResult, Person, ScorerFace, Unassigned } from './result.js';
 export type * from './types.js';
+export { sniffImageType } from './fetch/image-type.js';
+export type { ImageType } from './fetch/image-type.js';
+export { fetchImage } from './fetch/safe-fetch.js';
+export { SourceError } from './fetch/source-error.js';
+export type { FetchLimits, SourceErrorCode } from './fetch/source-error.js';
+export { isPublicAddress, parseImageUrl } from './fetch/url-policy.js';

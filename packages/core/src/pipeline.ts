@@ -4,6 +4,8 @@ import { StageClock } from './clock.js';
 import { resolveConfig, type ConfigOverrides, type PipelineConfig } from './config.js';
 import { createDetector } from './detectors.js';
 import { Embedder } from './embed.js';
+import { fetchImage } from './fetch/safe-fetch.js';
+import type { FetchLimits } from './fetch/source-error.js';
 import { decodeImage } from './image.js';
 import { detectAnyOrientation } from './orientation.js';
 import type { SessionOptions } from './models.js';
@@ -11,13 +13,14 @@ import type { GroupImagesOptions } from './result.js';
 import type { AnalysedFace, AnalysedImage, DecodedImage, DetectedFace, FaceDetector } from './types.js';
 
 /**
- * A photo to analyse: a file path (its key is the path), or a key with a path, bytes, or a reader
- * (for URLs and object storage, the caller decides how bytes are fetched).
+ * A photo to analyse: a file path (its key is the path), or a key with a path, bytes, an http(s) URL (fetched
+ * within the configured limits, public addresses only unless allowed), or a reader of the caller's own.
  */
 export type ImageSource =
   | string
   | { key: string; path: string }
   | { key: string; buffer: Buffer }
+  | { key: string; url: string }
   | { key: string; read: () => Promise<Buffer> };
 
 export interface Progress {
@@ -33,10 +36,11 @@ export function sourceKey(source: ImageSource): string {
   return typeof source === 'string' ? source : source.key;
 }
 
-async function readSource(source: ImageSource): Promise<Buffer> {
+function readSource(source: ImageSource, limits: FetchLimits): Promise<Buffer> {
   if (typeof source === 'string') return readFile(source);
-  if ('buffer' in source) return source.buffer;
+  if ('buffer' in source) return Promise.resolve(source.buffer);
   if ('path' in source) return readFile(source.path);
+  if ('url' in source) return fetchImage(source.url, limits);
   return source.read();
 }
 
@@ -113,7 +117,7 @@ export class FacePipeline {
         const key = sourceKey(source);
         try {
           const image = await this.clock.time('decode', async () =>
-            decodeImage(await readSource(source), this.config),
+            decodeImage(await readSource(source, this.config.fetch), this.config),
           );
           const { faces } = await this.clock.time('detect', () => detectAnyOrientation(this.detector, image, this.config.confidentFaceScore));
           return { key, image, faces: faces.sort((a, b) => a.box[0] - b.box[0] || a.box[1] - b.box[1]) };

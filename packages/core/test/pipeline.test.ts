@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { backend } from '@facegroup/native-align';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FacePipeline } from '../src/pipeline.js';
 import { faceRecognition } from '../src/recognition.js';
 import { CAST_PHOTO, devPhoto, NO_FACE_PHOTO, orientationPhoto } from './fixtures.js';
@@ -148,3 +150,34 @@ describe('faceRecognition library call', () => {
     for (const image of images) for (const face of image.faces) expect(groups.find((g) => g.id === face.personId)?.faces).toContain(face.id);
   });
 });
+
+describe('faceRecognition on a { key: url } map', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const name = decodeURIComponent(request.url!.slice(1));
+      try {
+        response.end(readFileSync(devPhoto(name)));
+      } catch {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => server.close());
+
+  it('fetches each URL, as a backend storing photos in object storage sends them', async () => {
+    const urls = { 'trip/jolie-1.jpg': `${base}/dfc_41813375.jpg`, 'trip/jolie-2.jpg': `${base}/dfc_2da3187b.jpg`, 'trip/gone.jpg': `${base}/missing.jpg` };
+    const { groups, images } = await faceRecognition(urls, { fetch: { allowPrivateAddresses: true } });
+    expect(groups[0].photos).toEqual(['trip/jolie-1.jpg', 'trip/jolie-2.jpg']);
+    expect(images.find((i) => i.path === 'trip/gone.jpg')?.error).toMatch(/HTTP 404/);
+  });
+
+  it('refuses loopback and private addresses unless allowed', async () => {
+    const { images } = await faceRecognition({ local: `${base}/dfc_41813375.jpg` });
+    expect(images[0].error).toMatch(/loopback, link-local or private address/);
+  });
+});
+

@@ -1,13 +1,6 @@
 import { resolve } from 'node:path';
+import type { FetchLimits } from '@facegroup/core';
 import { repoRoot } from './paths.js';
-
-export interface FetchLimits {
-  timeoutMs: number;
-  maxBytes: number;
-  maxRedirects: number;
-  /** Allow URLs on loopback, link-local and private addresses (off by default: a server must not be a proxy into its own network). */
-  allowPrivateAddresses: boolean;
-}
 
 export interface ServerConfig {
   port: number;

@@ -1,3 +1,4 @@
+import { SourceError } from '@facegroup/core';
 import { GraphQLError } from 'graphql';
 
 export type ErrorCode = 'NOT_FOUND' | 'BAD_USER_INPUT' | 'UNSUPPORTED_IMAGE' | 'LIMIT_EXCEEDED' | 'FORBIDDEN_ADDRESS' | 'FORBIDDEN_PATH';
@@ -18,3 +19,8 @@ export class AppError extends GraphQLError {
 
 export const notFound = (what: string, id: string) => new AppError('NOT_FOUND', `${what} ${id} not found`);
 export const badInput = (message: string) => new AppError('BAD_USER_INPUT', message);
+
+/** A photo source core refused (bad URL, forbidden address, …) as the API's typed error; other errors pass. */
+export function asAppError(error: unknown): unknown {
+  return error instanceof SourceError ? new AppError(error.code, error.message) : error;
+}

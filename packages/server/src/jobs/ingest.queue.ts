@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { AnalysedImage, FacePipeline } from '@facegroup/core';
-import type { FetchLimits } from '../config.js';
+import { fetchImage, SourceError, type AnalysedImage, type FacePipeline, type FetchLimits } from '@facegroup/core';
 import type { Db } from '../db/client.js';
 import { AppError } from '../errors.js';
 import { replaceFaces } from '../repositories/face.repository.js';
 import type { GroupingService } from '../services/grouping.service.js';
-import { fetchImage } from '../sources/safe-fetch.js';
+
 import { sha256, type BlobStore } from '../storage/blob-store.js';
 
 type Item = Awaited<ReturnType<Db['jobItem']['findMany']>>[number];
@@ -88,7 +87,7 @@ export class IngestQueue {
     for (const entry of loaded) {
       const { item } = entry;
       if ('error' in entry) {
-        const code = entry.error instanceof AppError ? entry.error.code : 'INTERNAL_ERROR';
+        const code = entry.error instanceof AppError || entry.error instanceof SourceError ? entry.error.code : 'INTERNAL_ERROR';
         await this.finishItem(item.id, 'FAILED', null, code, entry.error.message);
         continue;
       }

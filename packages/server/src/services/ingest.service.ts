@@ -1,10 +1,9 @@
+import { parseImageUrl, sniffImageType } from '@facegroup/core';
 import type { ServerConfig } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
-import { AppError, badInput, notFound } from '../errors.js';
+import { AppError, asAppError, badInput, notFound } from '../errors.js';
 import type { IngestQueue } from '../jobs/ingest.queue.js';
-import { sniffImageType } from '../sources/image-type.js';
 import { listImages, readGroupFolders } from '../sources/local-files.js';
-import { parseImageUrl } from '../sources/url-policy.js';
 import type { BlobStore } from '../storage/blob-store.js';
 
 export type SourceKind = 'PATH' | 'URL' | 'UPLOAD';
@@ -58,10 +57,13 @@ export class IngestService {
 
   /** A URL map `{ key: url }`, as a backend keeping photos in object storage sends it (presigned or public URLs). */
   async addUrls(groupId: string, urls: Record<string, string>, user: string | null) {
-    const items = Object.entries(urls).map(([key, url]) => ({
-      key,
-      location: parseImageUrl(url, this.config.fetch.allowPrivateAddresses).href,
-    }));
+    const items = Object.entries(urls).map(([key, url]) => {
+      try {
+        return { key, location: parseImageUrl(url, this.config.fetch.allowPrivateAddresses).href };
+      } catch (error) {
+        throw asAppError(error);
+      }
+    });
     return this.submit(groupId, 'URL', items, user);
   }
 

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FetchLimits } from '../src/config.js';
-import { fetchImage } from '../src/sources/safe-fetch.js';
-import { sniffImageType } from '../src/sources/image-type.js';
-import { isPublicAddress, parseImageUrl } from '../src/sources/url-policy.js';
+import { sniffImageType } from '../src/fetch/image-type.js';
+import { fetchImage } from '../src/fetch/safe-fetch.js';
+import type { FetchLimits } from '../src/fetch/source-error.js';
+import { isPublicAddress, parseImageUrl } from '../src/fetch/url-policy.js';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',

@@ -1,5 +1,7 @@
 import { BlockList, isIP } from 'node:net';
-import { AppError, badInput } from '../errors.js';
+import { SourceError } from './source-error.js';
+
+const badInput = (message: string) => new SourceError('BAD_USER_INPUT', message);
 
 /** Loopback, link-local, private and other non-public ranges: a fetch there would reach into the server's network. */
 const nonPublic = new BlockList();
@@ -19,8 +21,8 @@ export function isPublicAddress(address: string): boolean {
   return mapped ? isPublicAddress(mapped[1]) : !nonPublic.check(address, 'ipv6');
 }
 
-export function forbiddenAddress(url: URL, address: string): AppError {
-  return new AppError('FORBIDDEN_ADDRESS', `${url.host} resolves to ${address}, a loopback, link-local or private address`);
+export function forbiddenAddress(url: URL, address: string): SourceError {
+  return new SourceError('FORBIDDEN_ADDRESS', `${url.host} resolves to ${address}, a loopback, link-local or private address`);
 }
 
 /**

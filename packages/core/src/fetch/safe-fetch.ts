@@ -2,9 +2,8 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { FetchLimits } from '../config.js';
-import { AppError } from '../errors.js';
 import { sniffImageType } from './image-type.js';
+import { SourceError, type FetchLimits } from './source-error.js';
 import { forbiddenAddress, isPublicAddress, parseImageUrl } from './url-policy.js';
 
 /**
@@ -21,21 +20,21 @@ export async function fetchImage(rawUrl: string, limits: FetchLimits): Promise<B
     if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location) {
       response.resume();
       if (redirects >= limits.maxRedirects) {
-        throw new AppError('LIMIT_EXCEEDED', `${rawUrl}: more than ${limits.maxRedirects} redirects`);
+        throw new SourceError('LIMIT_EXCEEDED', `${rawUrl}: more than ${limits.maxRedirects} redirects`);
       }
       url = parseImageUrl(new URL(location, url).href, limits.allowPrivateAddresses);
       continue;
     }
     if (response.statusCode !== 200) {
       response.resume();
-      throw new AppError('BAD_USER_INPUT', `${rawUrl}: HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim());
+      throw new SourceError('BAD_USER_INPUT', `${rawUrl}: HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim());
     }
     const bytes = await readBody(response, rawUrl, limits.maxBytes).catch((error) => {
       throw describeNetworkError(url, error, limits);
     });
     if (!sniffImageType(bytes)) {
       const type = response.headers['content-type'] ?? 'no content type';
-      throw new AppError('UNSUPPORTED_IMAGE', `${rawUrl}: not a supported image (${type})`);
+      throw new SourceError('UNSUPPORTED_IMAGE', `${rawUrl}: not a supported image (${type})`);
     }
     return bytes;
   }
@@ -63,7 +62,7 @@ function checkedLookup(url: URL, allowPrivate: boolean): LookupFunction {
 }
 
 async function readBody(response: http.IncomingMessage, url: string, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () => new AppError('LIMIT_EXCEEDED', `${url}: larger than the limit of ${maxBytes} bytes`);
+  const tooLarge = () => new SourceError('LIMIT_EXCEEDED', `${url}: larger than the limit of ${maxBytes} bytes`);
   if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
     response.destroy();
     throw tooLarge();
@@ -82,9 +81,9 @@ async function readBody(response: http.IncomingMessage, url: string, maxBytes: n
 }
 
 function describeNetworkError(url: URL, error: Error, limits: FetchLimits): Error {
-  if (error instanceof AppError) return error;
+  if (error instanceof SourceError) return error;
   if (error.name === 'AbortError' || error.name === 'TimeoutError') {
-    return new AppError('LIMIT_EXCEEDED', `${url.href}: no complete answer within ${limits.timeoutMs} ms`);
+    return new SourceError('LIMIT_EXCEEDED', `${url.href}: no complete answer within ${limits.timeoutMs} ms`);
   }
-  return new AppError('BAD_USER_INPUT', `${url.href}: ${error.message}`);
+  return new SourceError('BAD_USER_INPUT', `${url.href}: ${error.message}`);
 }
