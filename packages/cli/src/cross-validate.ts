@@ -1,11 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { groupImages, type AnalysedImage, type GroupImagesOptions } from '@facegroup/core';
+import { groupImages, type AnalysedImage, type GroupImagesOptions, type GroupingResult } from '@facegroup/core';
+import type { Labels, Score } from './scoring.js';
 
-/** Photo -> identities in it, as in an evaluation split's labels.json. */
-export type Labels = Record<string, string[]>;
-export type Scorer = (labelsFile: string, predFile: string) => Promise<{ pairwise: { f1: number }; bcubed: { f1: number } }>;
+/** Scores a grouping of some photos against their labels; `name` tells its files apart. */
+export type ScoreGrouping = (grouping: GroupingResult, name: string) => Promise<Score>;
 
 export interface FoldResult {
   fold: number;
@@ -28,8 +25,7 @@ const GRID = {
  * Identity-wise cross-validation: identities are split into folds (people who share a photo stay together);
  * for each fold, the grouping options are chosen on the photos of the other folds and scored on its own.
  */
-export async function crossValidate(images: AnalysedImage[], labels: Labels, defaults: GroupImagesOptions, score: Scorer, folds = 5): Promise<FoldResult[]> {
-  const work = await mkdtemp(join(tmpdir(), 'facegroup-cv-'));
+export async function crossValidate(images: AnalysedImage[], labels: Labels, defaults: GroupImagesOptions, score: ScoreGrouping, folds = 5): Promise<FoldResult[]> {
   const foldOf = identityFolds(labels, folds);
   const noFace = Object.keys(labels).filter((photo) => labels[photo].length === 0);
   const photosOf = (keep: (fold: number) => boolean) =>
@@ -37,10 +33,7 @@ export async function crossValidate(images: AnalysedImage[], labels: Labels, def
   let run = 0;
   const evaluate = async (photos: Set<string>, options: GroupImagesOptions) => {
     const subset = images.filter((image) => photos.has(image.key));
-    const [labelsFile, predFile] = [join(work, `labels-${run}.json`), join(work, `pred-${run++}.json`)];
-    await writeFile(labelsFile, JSON.stringify({ photos: Object.fromEntries([...photos].map((p) => [p, labels[p]])) }));
-    await writeFile(predFile, JSON.stringify(groupImages(subset, options)));
-    const s = await score(labelsFile, predFile);
+    const s = await score(groupImages(subset, options), `cross-validation-${run++}`);
     return { pairwiseF1: s.pairwise.f1, bcubedF1: s.bcubed.f1 };
   };
   const results: FoldResult[] = [];

@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { FacePipeline, groupImages, listPhotos, repoRoot } from '@facegroup/core';
 import type { AnalysedImage, GroupingResult } from '@facegroup/core';
 import { writeReport } from '@facegroup/report';
 import { overridesFrom, parseCommand, pipelineHelp, run, userPath } from './args.js';
-import { crossValidate, type FoldResult } from './cross-validate.js';
+import { crossValidate, type FoldResult, type ScoreGrouping } from './cross-validate.js';
 import { progressReporter } from './progress.js';
+import { runScorer, scoreGrouping, type Labels, type Score } from './scoring.js';
 
 const usage = `usage: pnpm eval <folder> [--json] [--out result.json] [--incremental] [--cross-validate] [--report DIR]
 Groups <folder>/photos, scores the result against <folder>/labels.json with the evaluation scorer
@@ -60,11 +59,11 @@ run(async () => {
   const report = values.report
     ? await writeReport(userPath(values.report), { result, images, photos, evaluation: { score, labelsFile: labels } })
     : undefined;
-  const incremental = values.incremental ? await scoreIncremental(images, pipeline, scorer, labels, out) : undefined;
+  const labelled: Labels = JSON.parse(await readFile(labels, 'utf8')).photos;
+  const scoreOwnPhotos = (grouping: GroupingResult, name: string) => scoreGrouping(scorer, labelled, grouping, dirname(out), name);
+  const incremental = values.incremental ? await scoreIncremental(images, pipeline, scoreOwnPhotos) : undefined;
   const crossValidation = values['cross-validate']
-    ? await crossValidate(images, JSON.parse(await readFile(labels, 'utf8')).photos, pipeline.groupingOptions, async (l, p) =>
-        JSON.parse(await runScorer(scorer, l, p, ['--json'])),
-      )
+    ? await crossValidate(images, labelled, pipeline.groupingOptions, scoreOwnPhotos)
     : undefined;
   const figures = {
     folder,
@@ -92,7 +91,7 @@ run(async () => {
   } else {
     process.stdout.write(await runScorer(scorer, labels, out));
     if (incremental) {
-      const f1 = (s: typeof score) => `pairwise F ${s.pairwise.f1.toFixed(4)}, BCubed F ${s.bcubed.f1.toFixed(4)}`;
+      const f1 = (s: Score) => `pairwise F ${s.pairwise.f1.toFixed(4)}, BCubed F ${s.bcubed.f1.toFixed(4)}`;
       process.stdout.write(
         `\nincremental: half of the photos grouped first (${f1(incremental.firstHalf)}), ` +
           `then the rest added: ${f1(incremental.score)} (all at once: ${f1(score)})\n`,
@@ -124,27 +123,11 @@ run(async () => {
   return 0;
 });
 
-async function runScorer(scorer: string, labels: string, pred: string, extra: string[] = []): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [scorer, '--labels', labels, '--pred', pred, ...extra]);
-  return stdout;
-}
-
 /** Groups every other photo, then adds the others to those persons (kept whole), and scores both steps. */
-async function scoreIncremental(images: AnalysedImage[], pipeline: FacePipeline, scorer: string, labels: string, out: string) {
+async function scoreIncremental(images: AnalysedImage[], pipeline: FacePipeline, score: ScoreGrouping) {
   const firstHalf = images.filter((_, i) => i % 2 === 0);
   const first = groupImages(firstHalf, pipeline.groupingOptions);
   const fixed = first.persons.map((person) => person.faces);
   const result = groupImages(images, { ...pipeline.groupingOptions, constraints: { fixed } });
-  const score = async (grouping: GroupingResult, name: string) => {
-    const path = join(dirname(out), name);
-    await writeFile(path, JSON.stringify(grouping));
-    // The first half is scored against the labels of its own photos only.
-    const photos = new Set(grouping.images.map((image) => image.path));
-    const subset = join(dirname(out), `labels-${name}`);
-    const all = JSON.parse(await readFile(labels, 'utf8'));
-    const own = Object.fromEntries(Object.entries(all.photos).filter(([photo]) => photos.has(photo)));
-    await writeFile(subset, JSON.stringify({ photos: own }));
-    return JSON.parse(await runScorer(scorer, subset, path, ['--json']));
-  };
-  return { firstHalf: await score(first, 'incremental-first-half.json'), score: await score(result, 'incremental.json') };
+  return { firstHalf: await score(first, 'incremental-first-half'), score: await score(result, 'incremental') };
 }
