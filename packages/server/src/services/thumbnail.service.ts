@@ -26,14 +26,16 @@ export class ThumbnailService {
     return this.cached(`faces/${faceId}.jpg`, async () => {
       const face = await this.db.face.findUnique({ where: { id: faceId }, include: { image: true } });
       if (!face) throw notFound('face', faceId);
-      const upright = await sharp(await this.blobs.original(face.image)).rotate().toBuffer({ resolveWithObject: true });
-      const { width, height } = upright.info;
+      const original = await this.blobs.original(face.image);
+      // Boxes are in upright pixels: rotate first, then crop, in one pass over the photo.
+      const { width, height } = (await sharp(original).metadata()).autoOrient;
       const margin = FACE_MARGIN * Math.max(face.x2 - face.x1, face.y2 - face.y1);
       const left = clamp(Math.floor(face.x1 - margin), 0, width - 1);
       const top = clamp(Math.floor(face.y1 - margin), 0, height - 1);
       const right = clamp(Math.ceil(face.x2 + margin), left + 1, width);
       const bottom = clamp(Math.ceil(face.y2 + margin), top + 1, height);
-      return sharp(upright.data)
+      return sharp(original)
+        .rotate()
         .extract({ left, top, width: right - left, height: bottom - top })
         .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
         .jpeg({ quality: 85 })
