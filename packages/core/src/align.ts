@@ -1,5 +1,5 @@
 import { estimateSimilarity, warpFaces } from '@facegroup/native-align';
-import type { TensorInput } from './models.js';
+import { inputPlanes, type TensorInput } from './models.js';
 import type { DecodedImage, Landmarks } from './types.js';
 
 /** ArcFace's 5-point template for 112x112 crops (insightface), in landmark order. */
@@ -59,17 +59,14 @@ export function alignFaces(image: DecodedImage, faces: Landmarks[], input: Tenso
 export function cropSharpness(tensor: Float32Array, count: number, input: TensorInput): number[] {
   const size = input.size ?? 112;
   const plane = size * size;
-  const sourceOf = input.colorOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const planes = inputPlanes(input);
   const grey = new Float32Array(plane);
   const result: number[] = [];
   for (let n = 0; n < count; n++) {
     const base = n * 3 * plane;
     for (let i = 0; i < plane; i++) {
       let sum = 0;
-      for (let c = 0; c < 3; c++) {
-        const source = sourceOf[c];
-        sum += tensor[base + c * plane + i] * input.std[source] + input.mean[source];
-      }
+      for (let c = 0; c < 3; c++) sum += tensor[base + c * plane + i] * planes[c].std + planes[c].mean;
       grey[i] = sum / 3;
     }
     let mean = 0;

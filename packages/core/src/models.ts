@@ -19,6 +19,12 @@ export interface TensorInput {
   std: [number, number, number];
 }
 
+/** For each plane of a model's input, in its colour order: the R, G or B channel it holds, with that channel's normalisation. */
+export function inputPlanes(input: TensorInput): { channel: number; mean: number; std: number }[] {
+  const channels = input.colorOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  return channels.map((channel) => ({ channel, mean: input.mean[channel], std: input.std[channel] }));
+}
+
 export interface ModelEntry {
   id: string;
   kind: 'mtcnn-stage' | 'detector' | 'embedder';

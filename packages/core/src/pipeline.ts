@@ -173,7 +173,6 @@ export class FacePipeline {
     const { vectors, norms } = await this.embedder.embed(crops, count);
     return { vectors, norms, alignmentErrors, sharpness };
   }
-
 }
 
 interface Detected {

@@ -1,5 +1,5 @@
 import { resizeArea } from '@facegroup/native-align';
-import type { TensorInput } from './models.js';
+import { inputPlanes, type TensorInput } from './models.js';
 import type { RgbImage } from './types.js';
 
 /** A rectangle of source pixels, integer, possibly reaching outside the image (read as zeros). */
@@ -27,11 +27,8 @@ export function resizeRegions(image: RgbImage, regions: PixelRegion[], width: nu
 export function tensorToImage(tensor: Float32Array, width: number, height: number, input: TensorInput): RgbImage {
   const plane = width * height;
   const pixels = new Uint8Array(plane * 3);
-  const sourceOf = input.colorOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
-  for (let c = 0; c < 3; c++) {
-    const channel = sourceOf[c];
-    const [mean, std] = [input.mean[channel], input.std[channel]];
+  inputPlanes(input).forEach(({ channel, mean, std }, c) => {
     for (let i = 0; i < plane; i++) pixels[i * 3 + channel] = Math.round(tensor[c * plane + i] * std + mean);
-  }
+  });
   return { pixels, width, height };
 }
