@@ -30,7 +30,7 @@ export async function fetchImage(rawUrl: string, limits: FetchLimits): Promise<B
       throw new SourceError('BAD_USER_INPUT', `${rawUrl}: HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim());
     }
     const bytes = await readBody(response, rawUrl, limits.maxBytes).catch((error) => {
-      throw describeNetworkError(url, error, limits);
+      throw describeNetworkError(url, error, limits, deadline);
     });
     if (!sniffImageType(bytes)) {
       const type = response.headers['content-type'] ?? 'no content type';
@@ -44,7 +44,7 @@ function get(url: URL, limits: FetchLimits, signal: AbortSignal): Promise<http.I
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const request = client.get(url, { lookup: checkedLookup(url, limits.allowPrivateAddresses), signal }, resolve);
-    request.on('error', (error) => reject(describeNetworkError(url, error, limits)));
+    request.on('error', (error) => reject(describeNetworkError(url, error, limits, signal)));
   });
 }
 
@@ -80,10 +80,9 @@ async function readBody(response: http.IncomingMessage, url: string, maxBytes: n
   return Buffer.concat(chunks);
 }
 
-function describeNetworkError(url: URL, error: Error, limits: FetchLimits): Error {
+/** A cut by the deadline surfaces as whatever the socket saw (AbortError, or "aborted" mid-body): the signal tells. */
+function describeNetworkError(url: URL, error: Error, limits: FetchLimits, deadline: AbortSignal): Error {
   if (error instanceof SourceError) return error;
-  if (error.name === 'AbortError' || error.name === 'TimeoutError') {
-    return new SourceError('LIMIT_EXCEEDED', `${url.href}: no complete answer within ${limits.timeoutMs} ms`);
-  }
+  if (deadline.aborted) return new SourceError('LIMIT_EXCEEDED', `${url.href}: took longer than ${limits.timeoutMs} ms`);
   return new SourceError('BAD_USER_INPUT', `${url.href}: ${error.message}`);
 }
