@@ -17,7 +17,7 @@ describe('GraphQL IDE in headless Chromium', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'facegroup-ide-'));
     server = await startServer({ DATA_DIR: join(work, 'data') });
-    await gql(server.url, `mutation { createGroup(name: "Summer in Lisbon") { id } }`);
+    await gql(server, `mutation { createGroup(name: "Summer in Lisbon") { id } }`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -44,7 +44,11 @@ describe('GraphQL IDE in headless Chromium', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
     await page.goto(`${server.url}/`);
+    // Without a key the API refuses; with the key pasted, the query runs.
     await page.locator('.graphiql-execute-button').click({ timeout: 30_000 });
+    await expect.poll(() => page.locator('.result-window').innerText(), { timeout: 30_000 }).toContain('UNAUTHENTICATED');
+    await page.fill('#api-key', server.key);
+    await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => page.locator('.result-window').innerText(), { timeout: 30_000 }).toContain('Summer in Lisbon');
     expect(outside).toEqual([]);
     expect(pageErrors).toEqual([]);

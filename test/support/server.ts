@@ -1,11 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const devPhotos = resolve(repoRoot, '..', 'shared', 'eval', 'dev', 'photos');
 
 export interface RunningServer {
   url: string;
+  /** The API key of the owner "local", made on the first start in DATA_DIR (with AUTH_DISABLED: none). */
+  key: string;
   process: ChildProcess;
   /** Everything the server wrote to stderr, for failure messages. */
   log: () => string;
@@ -13,7 +16,7 @@ export interface RunningServer {
 }
 
 /** Starts the API as `pnpm start` does (tsx packages/server/src/main.ts) on a free port, and waits until it listens. */
-export function startServer(env: Record<string, string>): Promise<RunningServer> {
+export function startServer(env: Record<string, string> & { DATA_DIR: string }): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', ...env },
@@ -29,6 +32,7 @@ export function startServer(env: Record<string, string>): Promise<RunningServer>
         clearTimeout(timer);
         resolvePromise({
           url: match[1],
+          key: env.AUTH_DISABLED === 'true' ? '' : readFileSync(join(env.DATA_DIR, 'local-api-key'), 'utf8').trim(),
           process: child,
           log: () => output,
           stop: () =>
@@ -45,4 +49,14 @@ export function startServer(env: Record<string, string>): Promise<RunningServer>
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });
+}
+
+/** A new API key for an owner, made as a person would: `pnpm -s apikey create <owner>`. */
+export function createApiKey(env: { DATABASE_URL: string; DATA_DIR: string }, owner: string): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', 'packages/server/src/apikey.ts', 'create', owner], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }

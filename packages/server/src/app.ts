@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { FacePipeline } from '@facegroup/core';
+import type { GraphQLFormattedError } from 'graphql';
+import { signingSecret, UrlSigner } from './auth/url-signer.js';
 import type { ServerConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { AppError, internalError } from './errors.js';
+import { graphqlLimits } from './graphql/limits.js';
 import { resolvers, type Context } from './graphql/resolvers.js';
 import { createHttpServer } from './http/server.js';
 import { createServices } from './services/index.js';
@@ -14,32 +19,52 @@ const typeDefs = readFileSync(new URL('./graphql/schema.graphql', import.meta.ur
 
 export interface RunningApp {
   url: string;
+  /** The local owner's key when this start created it (the quick start), to be shown once. */
+  createdLocalKey: string | null;
   close(): Promise<void>;
 }
 
-/** Opens the database (migrating it), loads the models, resumes unfinished jobs and listens. */
+/**
+ * Opens the database (migrating it), removes files a crash left behind, loads the models, resumes unfinished jobs
+ * and listens.
+ */
 export async function startApp(config: ServerConfig): Promise<RunningApp> {
   const database = await openDatabase(config.databaseUrl);
   const applied = await migrate(database);
   if (applied.length > 0) console.error(`[facegroup] database migrated: ${applied.join(', ')}`);
   const pipeline = await FacePipeline.create();
-  const services = createServices(database.db, pipeline, config);
+  const signer = new UrlSigner(await signingSecret(config.signingSecret, config.dataDir), config.signedUrlSeconds);
+  const services = createServices(database.db, pipeline, config, signer);
+  const swept = await services.erasure.sweep();
+  if (swept > 0) console.error(`[facegroup] removed ${swept} files of deleted photos, persons or groups`);
+  const createdLocalKey = config.authDisabled ? null : await services.auth.ensureLocalKey(config.dataDir);
 
+  const limits = graphqlLimits(config.graphql);
   // The IDE is served from local files; Apollo's own landing page would load from a CDN.
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
+    validationRules: limits.validationRules,
+    introspection: config.introspection,
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    formatError: clientError,
   });
   await apollo.start();
   const server = createHttpServer(apollo, services, config);
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
   await services.queue.resume();
   const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://localhost:${port}`,
+    createdLocalKey,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
@@ -48,4 +73,18 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
       await database.db.$disconnect();
     },
   };
+}
+
+/**
+ * What a client sees of an error: ours (typed, with their codes) and GraphQL's own (parse, validation, limits) as
+ * they are; anything else as INTERNAL_SERVER_ERROR with an id that leads to the full error in the log.
+ */
+function clientError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return { ...formatted, message: original.message, extensions: { code: original.code } };
+  const code = formatted.extensions?.code;
+  const fromGraphQL = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && original === error;
+  if (fromGraphQL) return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+  const { message, errorId } = internalError(original, `graphql ${formatted.path?.join('.') ?? ''}`);
+  return { message, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } };
 }

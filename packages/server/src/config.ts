@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import type { FetchLimits } from '@facegroup/core';
+import type { GraphQLLimits } from './graphql/limits.js';
 import { repoRoot } from './paths.js';
 
 export interface ServerConfig {
   port: number;
-  /** Where the API is reached from outside, for thumbnail URLs; else taken from each request's Host header. */
+  /** The address to listen on; AUTH_DISABLED needs a loopback one. */
+  host: string;
+  /** Where the API is reached from outside, for picture URLs; else taken from each request's Host header. */
   publicUrl: string | null;
   /** A `file:` SQLite URL or a `postgresql://` URL. */
   databaseUrl: string;
@@ -13,16 +16,29 @@ export interface ServerConfig {
   fetch: FetchLimits;
   /** Largest accepted upload per file, in bytes. */
   maxUploadBytes: number;
+  /** Largest GraphQL request body, in bytes. */
+  maxRequestBytes: number;
   /** Most photos in one add request. */
   maxImagesPerRequest: number;
-  /** Folders whose photos may be added by path; null: any path on the server's disk. */
+  /** Folders whose photos may be added by path; null: adding by path is off. */
   importRoots: string[] | null;
+  /** Every request acts as the local owner, with no key (local experiments; loopback only). */
+  authDisabled: boolean;
+  /** SIGNING_SECRET; null: generated once into the data folder. */
+  signingSecret: string | null;
+  /** How long a picture URL stays valid. */
+  signedUrlSeconds: number;
+  graphql: GraphQLLimits;
+  introspection: boolean;
+  /** Requests that add photos (mutations and uploads), per API key and minute. */
+  addRequestsPerMinute: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = resolve(env.DATA_DIR ?? resolve(repoRoot, 'data'));
-  return {
+  const config: ServerConfig = {
     port: integer(env, 'PORT', 4000),
+    host: env.HOST || '::',
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') || null,
     databaseUrl: env.DATABASE_URL || `file:${resolve(dataDir, 'facegroup.db')}`,
     dataDir,
@@ -30,12 +46,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       timeoutMs: integer(env, 'FETCH_TIMEOUT_MS', 20_000),
       maxBytes: integer(env, 'FETCH_MAX_BYTES', 40 * 1024 * 1024),
       maxRedirects: integer(env, 'FETCH_MAX_REDIRECTS', 3),
-      allowPrivateAddresses: env.FETCH_ALLOW_PRIVATE_ADDRESSES === 'true',
+      allowPrivateAddresses: flag(env, 'FETCH_ALLOW_PRIVATE_ADDRESSES'),
     },
     maxUploadBytes: integer(env, 'UPLOAD_MAX_BYTES', 40 * 1024 * 1024),
+    maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 1024 * 1024),
     maxImagesPerRequest: integer(env, 'MAX_IMAGES_PER_REQUEST', 10_000),
     importRoots: env.IMPORT_ROOTS ? env.IMPORT_ROOTS.split(',').map((root) => resolve(root.trim())) : null,
+    authDisabled: flag(env, 'AUTH_DISABLED'),
+    signingSecret: env.SIGNING_SECRET || null,
+    signedUrlSeconds: integer(env, 'SIGNED_URL_SECONDS', 3600),
+    graphql: {
+      maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12),
+      maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30),
+      maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 5000),
+      maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 20),
+      maxCost: integer(env, 'GRAPHQL_MAX_COST', 20_000),
+      maxPage: 500,
+    },
+    introspection: env.INTROSPECTION !== 'false',
+    addRequestsPerMinute: integer(env, 'ADD_REQUESTS_PER_MINUTE', 60),
   };
+  if (config.authDisabled && !isLoopback(config.host)) {
+    throw new Error(`AUTH_DISABLED=true is for local experiments: set HOST=127.0.0.1 (or ::1), not "${config.host}"`);
+  }
+  if (config.signingSecret !== null && config.signingSecret.length < 32) throw new Error('SIGNING_SECRET must have at least 32 characters');
+  return config;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new Error(`${name} must be true or false, not "${raw}"`);
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

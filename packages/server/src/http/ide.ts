@@ -29,16 +29,36 @@ export function idePage(endpoint: string): string {
 <head>
   <meta charset="utf-8">
   <title>Face grouping · GraphiQL</title>
-  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+  <style>
+    body { margin: 0; height: 100vh; display: flex; flex-direction: column; font-family: system-ui, sans-serif; }
+    #key-bar { display: flex; gap: 8px; align-items: center; padding: 6px 12px; font-size: 14px; border-bottom: 1px solid #ddd; }
+    #api-key { flex: 1; max-width: 480px; font-family: monospace; }
+    #graphiql { flex: 1; min-height: 0; }
+  </style>
   <link rel="stylesheet" href="/ide/graphiql.min.css">
 </head>
 <body>
+  <div id="key-bar">
+    <label for="api-key">API key</label>
+    <input id="api-key" type="password" autocomplete="off" placeholder="fg_… (printed by the server on first start, or pnpm -s apikey create <owner>)">
+  </div>
   <div id="graphiql">Loading…</div>
   <script src="/ide/react.production.min.js"></script>
   <script src="/ide/react-dom.production.min.js"></script>
   <script src="/ide/graphiql.min.js"></script>
   <script>
-    const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
+    // The key is kept in this browser's session only, and sent as a bearer token with each request.
+    const keyInput = document.getElementById('api-key');
+    keyInput.value = sessionStorage.getItem('facegroup-api-key') ?? '';
+    keyInput.addEventListener('input', () => sessionStorage.setItem('facegroup-api-key', keyInput.value.trim()));
+    const fetcher = GraphiQL.createFetcher({
+      url: ${JSON.stringify(endpoint)},
+      fetch: (url, init) => {
+        const headers = new Headers(init?.headers);
+        if (keyInput.value.trim()) headers.set('authorization', 'Bearer ' + keyInput.value.trim());
+        return fetch(url, { ...init, headers });
+      },
+    });
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(FIRST_QUERY)} }),
     );

@@ -2,49 +2,35 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { ServerConfig } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, internalError } from '../errors.js';
 import type { Context } from '../graphql/resolvers.js';
 import type { Services } from '../services/index.js';
-import type { Picture, RenderedPicture } from '../services/picture.service.js';
 import { IDE_ASSETS, idePage } from './ide.js';
+import { signedRouteOf, UPLOAD, type SignedRoute } from './routes.js';
 import { readUpload } from './uploads.js';
 
-const ID = '[0-9a-f-]{36}';
-const FACE_THUMBNAIL = new RegExp(`^/thumbnails/faces/(${ID})\\.jpg$`);
-const IMAGE_THUMBNAIL = new RegExp(`^/thumbnails/images/(${ID})\\.jpg$`);
-const UPLOAD = new RegExp(`^/groups/(${ID})/uploads$`);
-const GROUP_SHEET = new RegExp(`^/groups/(${ID})/sheets/(overview|unassigned)\\.jpg$`);
-const PERSON_SHEET = new RegExp(`^/groups/(${ID})/persons/(${ID})/sheet\\.jpg$`);
-const EMBEDDING_MAP = new RegExp(`^/groups/(${ID})/map\\.(png|svg)$`);
-
-/** Where a picture is served; the routes below read these paths back. */
-export function picturePath(groupId: string, picture: Picture): string {
-  switch (picture.kind) {
-    case 'overview':
-    case 'unassigned':
-      return `/groups/${groupId}/sheets/${picture.kind}.jpg`;
-    case 'person':
-      return `/groups/${groupId}/persons/${picture.personId}/sheet.jpg`;
-    case 'map':
-      return `/groups/${groupId}/map.${picture.format}`;
-  }
-}
-
 /**
- * The HTTP surface: GraphQL at /graphql, the GraphQL IDE for browsers at / and /graphql, face and photo
- * thumbnails, a group's contact sheets and embedding map (see picturePath), and a multipart upload endpoint
- * (POST /groups/<id>/uploads) that answers with the ingest job.
+ * The HTTP surface: GraphQL at /graphql and a multipart upload endpoint (POST /groups/<id>/uploads), both for the
+ * owner of the request's API key; the GraphQL IDE for browsers at / and /graphql; and the pictures the API hands out
+ * as signed URLs (face and photo thumbnails, contact sheets, the embedding map). Every request ends in a typed answer.
  */
 export function createHttpServer(apollo: ApolloServer<Context>, services: Services, config: ServerConfig): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
+    // A client that goes away mid-request must not take the process with it.
+    request.on('error', () => response.destroy());
+    response.on('error', () => undefined);
     route(request, response).catch((error) => {
-      const known = error instanceof AppError;
-      if (!known) console.error(`[facegroup] ${request.method} ${request.url}: ${(error as Error).stack ?? error}`);
-      sendJson(response, known ? error.httpStatus : 500, {
-        error: { code: known ? error.code : 'INTERNAL_SERVER_ERROR', message: known ? error.message : 'internal error' },
-      });
+      if (response.headersSent) return response.destroy();
+      if (error instanceof AppError) return sendJson(response, error.httpStatus, { error: { code: error.code, message: error.message } });
+      const { message, errorId } = internalError(error, `${request.method} ${new URL(request.url ?? '/', 'http://localhost').pathname}`);
+      sendJson(response, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message, errorId } });
     });
   });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -55,36 +41,60 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     }
     if (path === '/graphql') return graphql(request, response, url);
     if (path === '/' && request.method === 'GET') return sendJson(response, 200, { graphql: '/graphql' });
-    if (path.startsWith('/ide/') && IDE_ASSETS[path.slice(5)]) {
+    if (path.startsWith('/ide/') && Object.hasOwn(IDE_ASSETS, path.slice(5))) {
       const asset = IDE_ASSETS[path.slice(5)];
       response.writeHead(200, { 'content-type': asset.type, 'cache-control': 'public, max-age=86400' });
       createReadStream(asset.file).pipe(response);
       return;
     }
-    const face = FACE_THUMBNAIL.exec(path);
-    if (face && request.method === 'GET') return sendJpeg(response, await services.thumbnails.face(face[1]));
-    const image = IMAGE_THUMBNAIL.exec(path);
-    if (image && request.method === 'GET') return sendJpeg(response, await services.thumbnails.image(image[1]));
-    const picture = request.method === 'GET' ? pictureOf(path) : null;
-    if (picture) return sendPicture(response, await services.pictures.render(picture.groupId, picture), url.searchParams.get('v'));
+    const signed = request.method === 'GET' ? signedRouteOf(path) : null;
+    if (signed) {
+      const secondsLeft = services.signer.verify(path, url.searchParams);
+      if (secondsLeft === null) throw new AppError('FORBIDDEN', 'this picture URL is not signed or has expired: ask the API for a new one');
+      return sendImage(response, await picture(signed, url), secondsLeft);
+    }
     const upload = UPLOAD.exec(path);
     if (upload && request.method === 'POST') {
-      await services.queries.group(upload[1]);
+      const owner = await services.auth.ownerOf(request.headers.authorization);
+      await services.queries.group(owner, upload[1]);
+      await services.ingest.admit(owner);
       const { files, user } = await readUpload(request, config.maxUploadBytes, config.maxImagesPerRequest);
-      const job = await services.ingest.addUploads(upload[1], files, user);
+      const job = await services.ingest.addUploads(owner, upload[1], files, user);
       return sendJson(response, 202, { job: { id: job.id, status: job.status } });
     }
-    sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${request.method} ${path}` } });
+    sendJson(response, 404, { error: { code: 'NOT_FOUND', message: 'no such route' } });
+  }
+
+  async function picture(route: SignedRoute, url: URL): Promise<ServedImage> {
+    switch (route.kind) {
+      case 'face':
+        return { bytes: await services.thumbnails.face(route.groupId, route.faceId), contentType: 'image/jpeg', cacheable: true };
+      case 'image':
+        return { bytes: await services.thumbnails.image(route.groupId, route.imageId), contentType: 'image/jpeg', cacheable: true };
+      case 'picture': {
+        const { bytes, contentType, version } = await services.pictures.render(route.groupId, route.picture);
+        // An outdated version is drawn anew each time: only the current one may be cached.
+        return { bytes, contentType, cacheable: url.searchParams.get('v') === version };
+      }
+    }
   }
 
   async function graphql(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    let owner: string;
+    try {
+      owner = await services.auth.ownerOf(request.headers.authorization);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return sendJson(response, error.httpStatus, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    const body = await readJson(request, config.maxRequestBytes);
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: await readJson(request) },
-      context: async () => ({ services, baseUrl: baseUrl(request), progress: new Map(), pictureGroups: new Map() }),
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+      context: async () => ({ services, owner, baseUrl: baseUrl(request), progress: new Map(), pictureGroups: new Map() }),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -101,20 +111,18 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
   }
 }
 
-function pictureOf(path: string): (Picture & { groupId: string }) | null {
-  const group = GROUP_SHEET.exec(path);
-  if (group) return { groupId: group[1], kind: group[2] as 'overview' | 'unassigned' };
-  const person = PERSON_SHEET.exec(path);
-  if (person) return { groupId: person[1], kind: 'person', personId: person[2] };
-  const map = EMBEDDING_MAP.exec(path);
-  if (map) return { groupId: map[1], kind: 'map', format: map[2] as 'png' | 'svg' };
-  return null;
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
+/** The JSON body of a POST, read up to the limit: a larger body is refused as soon as it passes the limit. */
+async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   if (request.method !== 'POST') return undefined;
+  const tooLarge = () => new AppError('LIMIT_EXCEEDED', `the request body is larger than the limit of ${maxBytes} bytes`);
+  if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!(request.headers['content-type'] ?? '').includes('json')) return text;
   try {
@@ -124,22 +132,23 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, { 'content-type': type });
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': type, ...headers });
   response.end(body);
 }
 
 const sendJson = (response: ServerResponse, status: number, body: unknown) =>
   send(response, status, 'application/json; charset=utf-8', JSON.stringify(body));
 
-/** Cached for good under its current version; an unversioned or outdated URL is checked again each time. */
-const sendPicture = (response: ServerResponse, picture: RenderedPicture, requestedVersion: string | null) => {
-  const cacheControl = requestedVersion === picture.version ? 'public, max-age=31536000, immutable' : 'no-cache';
-  response.writeHead(200, { 'content-type': picture.contentType, 'cache-control': cacheControl });
-  response.end(picture.bytes);
-};
+interface ServedImage {
+  bytes: Buffer;
+  contentType: string;
+  /** Thumbnails (whose pixels never change) and a picture's current version; not an outdated version. */
+  cacheable: boolean;
+}
 
-const sendJpeg = (response: ServerResponse, bytes: Buffer) => {
-  response.writeHead(200, { 'content-type': 'image/jpeg', 'cache-control': 'public, max-age=31536000, immutable' });
-  response.end(bytes);
-};
+/** Pictures are private to their URL and may be cached while it is valid. */
+function sendImage(response: ServerResponse, image: ServedImage, secondsLeft: number) {
+  const cacheControl = image.cacheable ? `private, max-age=${secondsLeft}, immutable` : 'no-cache';
+  send(response, 200, image.contentType, image.bytes, { 'cache-control': cacheControl });
+}

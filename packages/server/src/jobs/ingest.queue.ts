@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { fetchImage, SourceError, type AnalysedImage, type FacePipeline, type FetchLimits } from '@facegroup/core';
 import type { Db } from '../db/client.js';
 import { AppError } from '../errors.js';
-import { replaceFaces } from '../repositories/face.repository.js';
+import { replaceFaces, withoutForgottenFaces } from '../repositories/face.repository.js';
 import type { GroupingService } from '../services/grouping.service.js';
-
+import type { LocalFiles } from '../sources/local-files.js';
 import { sha256, type BlobStore } from '../storage/blob-store.js';
 
 type Item = Awaited<ReturnType<Db['jobItem']['findMany']>>[number];
@@ -23,6 +22,7 @@ export class IngestQueue {
     private readonly db: Db,
     private readonly pipeline: FacePipeline,
     private readonly blobs: BlobStore,
+    private readonly files: LocalFiles,
     private readonly grouping: GroupingService,
     private readonly fetchLimits: FetchLimits,
   ) {}
@@ -126,9 +126,7 @@ export class IngestQueue {
       return bytes;
     }
     if (item.sourceKind === 'UPLOAD') return this.blobs.read(item.location);
-    return readFile(item.location).catch((error: NodeJS.ErrnoException) => {
-      throw new AppError('NOT_FOUND', `${item.location}: ${error.code === 'ENOENT' ? 'file not found' : error.message}`);
-    });
+    return this.files.read(item.location, item.key);
   }
 
   private async saveAnalysis(groupId: string, item: Item, result: AnalysedImage): Promise<void> {
@@ -137,7 +135,7 @@ export class IngestQueue {
       if (result.error) {
         await tx.image.update({ where: { id: imageId }, data: { status: 'FAILED', error: result.error, analysedAt: new Date() } });
       } else {
-        await replaceFaces(tx, groupId, imageId, result.faces);
+        await replaceFaces(tx, groupId, imageId, await withoutForgottenFaces(tx, groupId, imageId, result.faces));
         await tx.image.update({
           where: { id: imageId },
           data: { status: 'ANALYSED', width: result.width, height: result.height, analysedAt: new Date() },

@@ -55,3 +55,22 @@ export async function groupingFaces(tx: Tx, groupId: string) {
     quality: JSON.parse(row.quality) as FaceQuality,
   }));
 }
+
+/**
+ * The analysed faces less those of forgotten persons: a face whose box overlaps a forgotten one of the same photo
+ * (intersection over union ≥ 0.5) stays forgotten when the photo is analysed again.
+ */
+export async function withoutForgottenFaces(tx: Tx, groupId: string, imageId: string, faces: AnalysedFace[]): Promise<AnalysedFace[]> {
+  const { contentHash } = await tx.image.findUniqueOrThrow({ where: { id: imageId }, select: { contentHash: true } });
+  const forgotten = await tx.forgottenFace.findMany({ where: { groupId, contentHash } });
+  if (forgotten.length === 0) return faces;
+  return faces.filter((face) => !forgotten.some((f) => intersectionOverUnion(face.box, [f.x1, f.y1, f.x2, f.y2]) >= 0.5));
+}
+
+function intersectionOverUnion(a: readonly number[], b: readonly number[]): number {
+  const width = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const height = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const intersection = width * height;
+  const area = (box: readonly number[]) => (box[2] - box[0]) * (box[3] - box[1]);
+  return intersection / (area(a) + area(b) - intersection);
+}

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db/client.js';
-import { badInput, notFound } from '../errors.js';
+import { badInput, checkedName, isId, notFound } from '../errors.js';
 import { payloadOf, recordCorrection, snapshotPersons } from '../repositories/correction.repository.js';
 import type { UnassignedReason } from '../repositories/face.repository.js';
 import { refreshPersons } from '../repositories/person.repository.js';
@@ -17,9 +17,9 @@ export class CorrectionService {
     private readonly groupingThreshold: number,
   ) {}
 
-  async rename(personId: string, name: string | null) {
-    const { groupId } = await this.person(this.db, personId);
-    const newName = name?.trim() || null;
+  async rename(owner: string, personId: string, name: string | null) {
+    const { groupId } = await this.ownedPerson(owner, personId);
+    const newName = name === null ? null : checkedName(name, 'the name') || null;
     return this.correct(groupId, async (tx) => {
       const person = await this.person(tx, personId);
       const persons = await snapshotPersons(tx, [personId]);
@@ -30,8 +30,8 @@ export class CorrectionService {
     });
   }
 
-  async setHidden(personId: string, hidden: boolean) {
-    const { groupId } = await this.person(this.db, personId);
+  async setHidden(owner: string, personId: string, hidden: boolean) {
+    const { groupId } = await this.ownedPerson(owner, personId);
     return this.correct(groupId, async (tx) => {
       const person = await this.person(tx, personId);
       const persons = await snapshotPersons(tx, [personId]);
@@ -43,8 +43,8 @@ export class CorrectionService {
   }
 
   /** Moves all faces of the sources into the target; the target keeps its name unless it has none. */
-  async merge(targetId: string, sourceIds: string[]) {
-    const { groupId } = await this.person(this.db, targetId);
+  async merge(owner: string, targetId: string, sourceIds: string[]) {
+    const { groupId } = await this.ownedPerson(owner, targetId);
     const sources = [...new Set(sourceIds)];
     if (sources.length === 0) throw badInput('give at least one person to merge into the target');
     if (sources.includes(targetId)) throw badInput(`person ${targetId} cannot be merged into itself`);
@@ -65,10 +65,10 @@ export class CorrectionService {
   }
 
   /** Moves faces to a person of their group, or to a new person when none is given. */
-  async moveFaces(faceIds: string[], personId: string | null) {
+  async moveFaces(owner: string, faceIds: string[], personId: string | null) {
     const ids = [...new Set(faceIds)];
     if (ids.length === 0) throw badInput('give at least one face to move');
-    const { groupId } = await this.face(this.db, ids[0]);
+    const { groupId } = await this.ownedFace(owner, ids[0]);
     return this.correct(groupId, async (tx) => {
       const faces = [];
       for (const id of ids) faces.push(await this.face(tx, id, groupId));
@@ -87,8 +87,8 @@ export class CorrectionService {
   }
 
   /** "Not this person": takes the face out of its person, and keeps it out on regrouping. */
-  async notThisPerson(faceId: string) {
-    const { groupId } = await this.face(this.db, faceId);
+  async notThisPerson(owner: string, faceId: string) {
+    const { groupId } = await this.ownedFace(owner, faceId);
     return this.correct(groupId, async (tx) => {
       const face = await this.face(tx, faceId);
       if (!face.personId) throw badInput(`face ${faceId} is not assigned to a person`);
@@ -108,8 +108,10 @@ export class CorrectionService {
   }
 
   /** Undoes the group's latest correction still standing: persons and face assignments return to before it. */
-  async undo(correctionId: string) {
-    const found = await this.db.correction.findUnique({ where: { id: correctionId } });
+  async undo(owner: string, correctionId: string) {
+    const found = isId(correctionId)
+      ? await this.db.correction.findFirst({ where: { id: correctionId, group: { ownerId: owner } } })
+      : null;
     if (!found) throw notFound('correction', correctionId);
     return this.lock.run(found.groupId, () =>
       this.db.$transaction(async (tx) => {
@@ -147,17 +149,29 @@ export class CorrectionService {
     return this.lock.run(groupId, () => this.db.$transaction(work));
   }
 
-  private async person(tx: Tx, id: string, groupId?: string) {
-    const person = await tx.person.findUnique({ where: { id } });
+  /** The owner's person, found before the group's lock is taken (to know which group to lock). */
+  private async ownedPerson(owner: string, id: string) {
+    const person = isId(id) ? await this.db.person.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
     if (!person) throw notFound('person', id);
-    if (groupId && person.groupId !== groupId) throw badInput(`person ${id} belongs to another group`);
+    return person;
+  }
+
+  private async ownedFace(owner: string, id: string) {
+    const face = isId(id) ? await this.db.face.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
+    if (!face) throw notFound('face', id);
+    return face;
+  }
+
+  /** A person of the group (others, of this owner or another, are not found: nothing moves across groups). */
+  private async person(tx: Tx, id: string, groupId?: string) {
+    const person = isId(id) ? await tx.person.findUnique({ where: { id } }) : null;
+    if (!person || (groupId && person.groupId !== groupId)) throw notFound('person', id);
     return person;
   }
 
   private async face(tx: Tx, id: string, groupId?: string) {
-    const face = await tx.face.findUnique({ where: { id } });
-    if (!face) throw notFound('face', id);
-    if (groupId && face.groupId !== groupId) throw badInput(`face ${id} belongs to another group`);
+    const face = isId(id) ? await tx.face.findUnique({ where: { id } }) : null;
+    if (!face || (groupId && face.groupId !== groupId)) throw notFound('face', id);
     return face;
   }
 }

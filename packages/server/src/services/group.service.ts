@@ -1,12 +1,12 @@
 import type { Db } from '../db/client.js';
-import { badInput } from '../errors.js';
+import { badInput, checkedName } from '../errors.js';
 
 export class GroupService {
   constructor(private readonly db: Db) {}
 
-  create(name: string) {
-    const trimmed = name.trim();
-    if (!trimmed) throw badInput('a group needs a name');
-    return this.db.group.create({ data: { name: trimmed } });
+  create(owner: string, name: string) {
+    const checked = checkedName(name, 'the group name');
+    if (!checked) throw badInput('a group needs a name');
+    return this.db.group.create({ data: { ownerId: owner, name: checked } });
   }
 }

@@ -1,9 +1,11 @@
 import { parseImageUrl, sniffImageType } from '@facegroup/core';
 import type { ServerConfig } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
-import { AppError, asAppError, badInput, notFound } from '../errors.js';
+import { AppError, asAppError, badInput, bounded, checkedName, isId, notFound } from '../errors.js';
 import type { IngestQueue } from '../jobs/ingest.queue.js';
-import { listImages, readGroupFolders } from '../sources/local-files.js';
+import { ensureGroupUser } from '../repositories/group.repository.js';
+import type { LocalFiles } from '../sources/local-files.js';
+import type { AddRequestLimit } from './rate-limit.js';
 import type { BlobStore } from '../storage/blob-store.js';
 
 export type SourceKind = 'PATH' | 'URL' | 'UPLOAD';
@@ -12,6 +14,9 @@ interface NewItem {
   key: string;
   location: string;
 }
+
+/** Photo keys (file names, URL map keys, folder-relative paths) are shown back to clients: bounded like names. */
+const MAX_KEY_LENGTH = 1000;
 
 export interface UploadedFile {
   name: string;
@@ -28,25 +33,40 @@ export class IngestService {
     private readonly config: ServerConfig,
     private readonly blobs: BlobStore,
     private readonly queue: IngestQueue,
+    private readonly files: LocalFiles,
+    private readonly addRequests: AddRequestLimit,
   ) {}
 
-  async addPaths(groupId: string, paths: string[], user: string | null) {
-    const images = await listImages(paths, this.config.importRoots);
-    return this.submit(groupId, 'PATH', images.map(({ key, path }) => ({ key, location: path })), user);
+  /** Counts a request that adds photos against the owner's rate limit (uploads call it before reading the body). */
+  admit(owner: string): Promise<void> {
+    return this.addRequests.admit(owner);
   }
 
-  /** A folder laid out `<root>/<group>/<user>/...`: each group folder is added to the group of that name (created if new). */
-  async importFolder(root: string) {
-    const folders = await readGroupFolders(root, this.config.importRoots);
-    if (folders.length === 0) throw badInput(`${root} has no group folders (expected ${root}/<group>/<user>/...)`);
+  async addPaths(owner: string, groupId: string, paths: string[], user: string | null) {
+    await this.admit(owner);
+    this.checkCount(paths.length);
+    const images = await this.files.listImages(paths);
+    return this.submit(owner, groupId, 'PATH', images.map(({ key, path }) => ({ key, location: path })), user);
+  }
+
+  /**
+   * A folder laid out `<root>/<group>/<user>/...`: each group folder with photos is added to the owner's group of
+   * that name (created if new).
+   */
+  async importFolder(owner: string, root: string) {
+    await this.admit(owner);
+    const folders = await this.files.readGroupFolders(root);
+    if (folders.length === 0) throw badInput(`${bounded(root)} has no photos in group folders (expected <path>/<group>/<user>/...)`);
+    for (const folder of folders) checkedName(folder.name, 'a group folder name');
     const jobs = await this.db.$transaction(async (tx) => {
       const created = [];
       for (const folder of folders) {
-        const group = (await tx.group.findFirst({ where: { name: folder.name } })) ?? (await tx.group.create({ data: { name: folder.name } }));
+        const group =
+          (await tx.group.findFirst({ where: { ownerId: owner, name: folder.name } })) ??
+          (await tx.group.create({ data: { ownerId: owner, name: folder.name } }));
         for (const user of folder.users) {
-          if (user.images.length === 0) continue;
           const items = user.images.map(({ key, path }) => ({ key, location: path }));
-          created.push(await this.createJob(tx, group.id, 'PATH', items, user.name));
+          created.push(await this.createJob(tx, owner, group.id, 'PATH', items, user.name));
         }
       }
       return created;
@@ -56,7 +76,9 @@ export class IngestService {
   }
 
   /** A URL map `{ key: url }`, as a backend keeping photos in object storage sends it (presigned or public URLs). */
-  async addUrls(groupId: string, urls: Record<string, string>, user: string | null) {
+  async addUrls(owner: string, groupId: string, urls: Record<string, string>, user: string | null) {
+    await this.admit(owner);
+    this.checkCount(Object.keys(urls).length);
     const items = Object.entries(urls).map(([key, url]) => {
       try {
         return { key, location: parseImageUrl(url, this.config.fetch.allowPrivateAddresses).href };
@@ -64,33 +86,39 @@ export class IngestService {
         throw asAppError(error);
       }
     });
-    return this.submit(groupId, 'URL', items, user);
+    return this.submit(owner, groupId, 'URL', items, user);
   }
 
-  async addUploads(groupId: string, files: UploadedFile[], user: string | null) {
+  async addUploads(owner: string, groupId: string, files: UploadedFile[], user: string | null) {
     for (const file of files) {
-      if (!sniffImageType(file.bytes)) throw new AppError('UNSUPPORTED_IMAGE', `${file.name}: not a supported image`);
+      if (!sniffImageType(file.bytes)) throw new AppError('UNSUPPORTED_IMAGE', `${bounded(file.name)}: not a supported image`);
     }
     const items = [];
     for (const file of files) items.push({ key: file.name, location: await this.blobs.put(file.bytes) });
-    return this.submit(groupId, 'UPLOAD', items, user);
+    return this.submit(owner, groupId, 'UPLOAD', items, user);
   }
 
-  private async submit(groupId: string, kind: SourceKind, items: NewItem[], user: string | null) {
-    const job = await this.db.$transaction((tx) => this.createJob(tx, groupId, kind, items, user));
+  private async submit(owner: string, groupId: string, kind: SourceKind, items: NewItem[], user: string | null) {
+    const job = await this.db.$transaction((tx) => this.createJob(tx, owner, groupId, kind, items, user));
     this.queue.enqueue(job.id);
     return job;
   }
 
-  private async createJob(tx: Tx, groupId: string, kind: SourceKind, items: NewItem[], user: string | null) {
-    await this.group(tx, groupId);
-    if (items.length === 0) throw badInput('no photos given');
-    if (items.length > this.config.maxImagesPerRequest) {
-      throw new AppError('LIMIT_EXCEEDED', `${items.length} photos in one request, more than the limit of ${this.config.maxImagesPerRequest}`);
+  private checkCount(count: number) {
+    if (count > this.config.maxImagesPerRequest) {
+      throw new AppError('LIMIT_EXCEEDED', `${count} photos in one request, more than the limit of ${this.config.maxImagesPerRequest}`);
     }
-    const userId = user
-      ? (await tx.groupUser.upsert({ where: { groupId_name: { groupId, name: user } }, create: { groupId, name: user }, update: {} })).id
-      : null;
+  }
+
+  private async createJob(tx: Tx, owner: string, groupId: string, kind: SourceKind, items: NewItem[], user: string | null) {
+    await this.group(tx, owner, groupId);
+    if (items.length === 0) throw badInput('no photos given');
+    this.checkCount(items.length);
+    for (const item of items) {
+      if (item.key.length > MAX_KEY_LENGTH) throw badInput(`the photo key ${bounded(item.key)} is longer than ${MAX_KEY_LENGTH} characters`);
+    }
+    const userName = user === null ? null : checkedName(user, 'the user name') || null;
+    const userId = userName ? await ensureGroupUser(tx, groupId, userName) : null;
     const job = await tx.job.create({ data: { groupId, kind } });
     await tx.jobItem.createMany({
       data: items.map((item, position) => ({ jobId: job.id, position, sourceKind: kind, userId, ...item })),
@@ -98,8 +126,8 @@ export class IngestService {
     return job;
   }
 
-  private async group(tx: Tx, groupId: string) {
-    const group = await tx.group.findUnique({ where: { id: groupId } });
+  private async group(tx: Tx, owner: string, groupId: string) {
+    const group = isId(groupId) ? await tx.group.findFirst({ where: { id: groupId, ownerId: owner } }) : null;
     if (!group) throw notFound('group', groupId);
     return group;
   }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   fingerprint,
@@ -10,11 +10,10 @@ import {
   type ReportGroup,
 } from '@facegroup/report';
 import type { Db } from '../db/client.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { groupingFaces } from '../repositories/face.repository.js';
 import { writeFileAtomically } from '../storage/atomic-file.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { QueryService } from './query.service.js';
+import type { Originals } from '../storage/originals.js';
 
 export type MapFormat = 'png' | 'svg';
 
@@ -50,13 +49,13 @@ export class PictureService {
 
   constructor(
     private readonly db: Db,
-    private readonly queries: QueryService,
-    private readonly blobs: BlobStore,
+    private readonly originals: Originals,
     private readonly cacheDir: string,
   ) {}
 
+  /** The group as drawn (callers checked who asks: the API for its owner, a picture route by the URL's signature). */
   async group(groupId: string): Promise<PictureGroup> {
-    await this.queries.group(groupId);
+    if (!(await this.db.group.findUnique({ where: { id: groupId }, select: { id: true } }))) throw notFound('group', groupId);
     const [persons, faces] = await Promise.all([
       this.db.person.findMany({ where: { groupId }, select: { id: true, name: true, hidden: true } }),
       this.db.face.findMany({ where: { groupId }, select: { id: true, imageId: true, personId: true, x1: true, y1: true, x2: true, y2: true } }),
@@ -81,7 +80,7 @@ export class PictureService {
         box: [face.x1, face.y1, face.x2, face.y2],
         personId: face.personId,
       })),
-      readPhoto: (photo) => this.blobs.original(imageOf.get(photo)!),
+      readPhoto: (photo) => this.originals.read(imageOf.get(photo)!),
     };
   }
 
@@ -98,6 +97,18 @@ export class PictureService {
       default:
         return fingerprint(group);
     }
+  }
+
+  /** Removes the group's cached pictures, of every version; returns 1 when there were some. */
+  async removeGroup(groupId: string): Promise<number> {
+    const there = (await this.groups()).includes(groupId);
+    await rm(join(this.cacheDir, groupId), { recursive: true, force: true });
+    return there ? 1 : 0;
+  }
+
+  /** Groups with cached pictures. */
+  groups(): Promise<string[]> {
+    return readdir(this.cacheDir).catch(() => []);
   }
 
   async render(groupId: string, picture: Picture): Promise<RenderedPicture> {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { AppError, badInput, notFound } from '../errors.js';
+import { AppError, badInput, isId, notFound } from '../errors.js';
 
 export interface Page {
   first: number;
@@ -12,36 +12,63 @@ const MAX_PAGE = 500;
 export class QueryService {
   constructor(private readonly db: Db) {}
 
-  groups() {
-    return this.db.group.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  /** The owner's groups, oldest first. */
+  groups(owner: string) {
+    return this.db.group.findMany({ where: { ownerId: owner }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   }
 
-  async group(id: string) {
-    return (await this.db.group.findUnique({ where: { id } })) ?? Promise.reject(notFound('group', id));
+  // By id for a client: another owner's entity answers NOT_FOUND, exactly as an id that never existed.
+
+  async group(owner: string, id: string) {
+    const group = isId(id) ? await this.db.group.findFirst({ where: { id, ownerId: owner } }) : null;
+    return group ?? Promise.reject(notFound('group', id));
   }
 
-  async person(id: string) {
-    return (await this.db.person.findUnique({ where: { id } })) ?? Promise.reject(notFound('person', id));
+  async person(owner: string, id: string) {
+    const person = isId(id) ? await this.db.person.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
+    return person ?? Promise.reject(notFound('person', id));
   }
 
-  personIfAny(id: string) {
+  async image(owner: string, id: string) {
+    const image = isId(id) ? await this.db.image.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
+    return image ?? Promise.reject(notFound('image', id));
+  }
+
+  async face(owner: string, id: string) {
+    const face = isId(id) ? await this.db.face.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
+    return face ?? Promise.reject(notFound('face', id));
+  }
+
+  async job(owner: string, id: string) {
+    const job = isId(id) ? await this.db.job.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
+    return job ?? Promise.reject(notFound('job', id));
+  }
+
+  async correction(owner: string, id: string) {
+    const correction = isId(id) ? await this.db.correction.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
+    return correction ?? Promise.reject(notFound('correction', id));
+  }
+
+  // By an id read from an entity the client may already see (a person's group, a face's image): no owner check.
+
+  groupById(id: string) {
+    return this.db.group.findUniqueOrThrow({ where: { id } });
+  }
+
+  personById(id: string) {
     return this.db.person.findUnique({ where: { id } });
+  }
+
+  faceById(id: string) {
+    return this.db.face.findUnique({ where: { id } });
+  }
+
+  imageById(id: string) {
+    return this.db.image.findUniqueOrThrow({ where: { id } });
   }
 
   user(id: string) {
     return this.db.groupUser.findUnique({ where: { id } });
-  }
-
-  async image(id: string) {
-    return (await this.db.image.findUnique({ where: { id } })) ?? Promise.reject(notFound('image', id));
-  }
-
-  async face(id: string) {
-    return (await this.db.face.findUnique({ where: { id } })) ?? Promise.reject(notFound('face', id));
-  }
-
-  async job(id: string) {
-    return (await this.db.job.findUnique({ where: { id } })) ?? Promise.reject(notFound('job', id));
   }
 
   users(groupId: string) {

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Db } from '../db/client.js';
-import { notFound } from '../errors.js';
+import { AppError, isId, notFound } from '../errors.js';
 import { writeFileAtomically } from '../storage/atomic-file.js';
-import type { BlobStore } from '../storage/blob-store.js';
+import type { Originals } from '../storage/originals.js';
 
 const FACE_SIZE = 160;
 const PHOTO_SIZE = 480;
@@ -13,20 +13,22 @@ const FACE_MARGIN = 0.3;
 
 /**
  * JPEG thumbnails of faces (a crop of the upright photo around the box) and photos, made on first request and
- * cached on disk under their id (faces and images never change their pixels).
+ * cached on disk per group under their id (faces and images never change their pixels), so a group's or a photo's
+ * erasure removes them.
  */
 export class ThumbnailService {
   constructor(
     private readonly db: Db,
-    private readonly blobs: BlobStore,
+    private readonly originals: Originals,
     private readonly cacheDir: string,
   ) {}
 
-  async face(faceId: string): Promise<Buffer> {
-    return this.cached(`faces/${faceId}.jpg`, async () => {
-      const face = await this.db.face.findUnique({ where: { id: faceId }, include: { image: true } });
-      if (!face) throw notFound('face', faceId);
-      const original = await this.blobs.original(face.image);
+  async face(groupId: string, faceId: string): Promise<Buffer> {
+    // The row is read even when cached: a face erased since is not served.
+    const face = isId(faceId) ? await this.db.face.findFirst({ where: { id: faceId, groupId }, include: { image: true } }) : null;
+    if (!face) throw notFound('face', faceId);
+    return this.cached(groupId, `faces/${faceId}.jpg`, async () => {
+      const original = await this.originals.read(face.image);
       // Boxes are in upright pixels: rotate first, then crop, in one pass over the photo.
       const { width, height } = (await sharp(original).metadata()).autoOrient;
       const margin = FACE_MARGIN * Math.max(face.x2 - face.x1, face.y2 - face.y1);
@@ -43,23 +45,56 @@ export class ThumbnailService {
     });
   }
 
-  async image(imageId: string): Promise<Buffer> {
-    return this.cached(`images/${imageId}.jpg`, async () => {
-      const image = await this.db.image.findUnique({ where: { id: imageId } });
-      if (!image) throw notFound('image', imageId);
-      return sharp(await this.blobs.original(image))
+  async image(groupId: string, imageId: string): Promise<Buffer> {
+    const image = isId(imageId) ? await this.db.image.findFirst({ where: { id: imageId, groupId } }) : null;
+    if (!image) throw notFound('image', imageId);
+    return this.cached(groupId, `images/${imageId}.jpg`, async () =>
+      sharp(await this.originals.read(image))
         .rotate()
         .resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true })
         .jpeg({ quality: 80 })
-        .toBuffer();
-    });
+        .toBuffer(),
+    );
   }
 
-  private async cached(name: string, make: () => Promise<Buffer>): Promise<Buffer> {
-    const path = join(this.cacheDir, name);
+  /** Removes cached thumbnails of these faces and photos; returns how many files were there. */
+  async remove(groupId: string, { faceIds, imageIds }: { faceIds: string[]; imageIds: string[] }): Promise<number> {
+    const paths = [...faceIds.map((id) => `faces/${id}.jpg`), ...imageIds.map((id) => `images/${id}.jpg`)];
+    let removed = 0;
+    for (const path of paths) {
+      const file = join(this.cacheDir, groupId, path);
+      if (await readFile(file).then(() => true, () => false)) removed++;
+      await rm(file, { force: true });
+    }
+    return removed;
+  }
+
+  async removeGroup(groupId: string): Promise<number> {
+    const there = (await this.groups()).includes(groupId);
+    await rm(join(this.cacheDir, groupId), { recursive: true, force: true });
+    return there ? 1 : 0;
+  }
+
+  /** Groups with cached thumbnails. */
+  groups(): Promise<string[]> {
+    return readdir(this.cacheDir).catch(() => []);
+  }
+
+  /** The faces and photos of a group with a cached thumbnail. */
+  async cachedIds(groupId: string): Promise<{ faceIds: string[]; imageIds: string[] }> {
+    const ids = async (kind: string) =>
+      (await readdir(join(this.cacheDir, groupId, kind)).catch(() => [] as string[])).filter((n) => n.endsWith('.jpg')).map((n) => n.slice(0, -4));
+    return { faceIds: await ids('faces'), imageIds: await ids('images') };
+  }
+
+  private async cached(groupId: string, name: string, make: () => Promise<Buffer>): Promise<Buffer> {
+    const path = join(this.cacheDir, groupId, name);
     const hit = await readFile(path).catch(() => null);
     if (hit) return hit;
-    const bytes = await make();
+    const bytes = await make().catch((error: unknown) => {
+      if (error instanceof AppError) throw error;
+      throw new AppError('UNSUPPORTED_IMAGE', 'the photo cannot be decoded, so it has no thumbnail');
+    });
     await writeFileAtomically(path, bytes);
     return bytes;
   }

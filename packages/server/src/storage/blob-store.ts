@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from './atomic-file.js';
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+const HASH = /^[0-9a-f]{64}$/;
 
 /** Photo bytes by content hash, for photos with no lasting path of their own (URL and upload sources). */
 export class BlobStore {
   constructor(private readonly dir: string) {}
 
   pathOf(hash: string): string {
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not a sha256 hash: ${hash}`);
+    if (!HASH.test(hash)) throw new Error(`not a sha256 hash: ${hash}`);
     return join(this.dir, hash.slice(0, 2), hash);
   }
 
@@ -27,9 +29,18 @@ export class BlobStore {
     return readFile(this.pathOf(hash));
   }
 
-  /** A group photo's bytes: its own file for PATH sources, else the bytes stored here. */
-  original(image: { sourceKind: string; location: string; contentHash: string }): Promise<Buffer> {
-    return image.sourceKind === 'PATH' ? readFile(image.location) : this.read(image.contentHash);
+  /** Removes the bytes; 1 when a file was there. */
+  async remove(hash: string): Promise<number> {
+    const path = this.pathOf(hash);
+    const there = await exists(path);
+    await rm(path, { force: true });
+    return there ? 1 : 0;
+  }
+
+  /** Every stored hash. */
+  async list(): Promise<string[]> {
+    const entries = await readdir(this.dir, { recursive: true }).catch(() => [] as string[]);
+    return entries.map((entry) => entry.slice(entry.lastIndexOf('/') + 1)).filter((name) => HASH.test(name));
   }
 }
 
