@@ -7,10 +7,29 @@ export class ImageError extends Error {
 
 export interface DecodeOptions {
   maxImageSide: number;
+  /** Photos decoded whole with more pixels than this are refused before decoding. */
   maxInputPixels: number;
+  /** The same for photos decoded in strips (see decodesInStrips); MAX_STRIP_DECODED_PIXELS when not given. */
+  maxStripDecodedPixels?: number;
 }
 
-/** Decodes a photo upright (EXIF orientation applied) to RGB, downscaled to at most maxImageSide. */
+/** 300 MP (e.g. 17000×17000, a 40000×7500 panorama): a 256 MP JPEG decodes in 10 MB more and about 0.3 s. */
+export const MAX_STRIP_DECODED_PIXELS = 300_000_000;
+
+/**
+ * Whether libvips decodes the photo a few rows at a time into the resize, so that its memory does not grow with
+ * its pixels: baseline JPEG (shrunk by 2, 4 or 8 while decoding: DCT scaling) and non-interlaced PNG (line by
+ * line). The rest is decoded whole, about 3 bytes a pixel or more: progressive JPEG and interlaced PNG (300 MB
+ * for 100 MP), lossless WebP and GIF (4 to 5), AVIF (15); TIFF depends on how the file is cut into strips.
+ */
+function decodesInStrips({ format, isProgressive }: sharp.Metadata): boolean {
+  return (format === 'jpeg' || format === 'png') && !isProgressive;
+}
+
+/**
+ * Decodes a photo upright (EXIF orientation applied) to RGB, downscaled to at most maxImageSide. The resize is
+ * part of the decode (sequential read, shrink on load), so a large photo never exists at full size in memory.
+ */
 export async function decodeImage(input: Buffer | string, options: DecodeOptions): Promise<DecodedImage> {
   if (Buffer.isBuffer(input) && input.length === 0) throw new ImageError('empty file (0 bytes)');
   let metadata: sharp.Metadata;
@@ -21,16 +40,17 @@ export async function decodeImage(input: Buffer | string, options: DecodeOptions
   }
   const { width, height } = metadata;
   if (!width || !height) throw new ImageError('image has no dimensions');
-  if (width * height > options.maxInputPixels) {
-    throw new ImageError(
-      `image is ${width}x${height} pixels, more than the limit of ${options.maxInputPixels} pixels`,
-    );
+  const inStrips = decodesInStrips(metadata);
+  const maxPixels = inStrips ? (options.maxStripDecodedPixels ?? MAX_STRIP_DECODED_PIXELS) : options.maxInputPixels;
+  if (width * height > maxPixels) {
+    const kind = inStrips ? '' : ` for ${metadata.isProgressive ? 'a progressive or interlaced' : 'a'} ${metadata.format}, decoded whole`;
+    throw new ImageError(`image is ${width}x${height} pixels, more than the limit of ${maxPixels} pixels${kind}`);
   }
   const turned = (metadata.orientation ?? 1) >= 5;
   const originalWidth = turned ? height : width;
   const originalHeight = turned ? width : height;
   try {
-    const { data, info } = await sharp(input, { limitInputPixels: options.maxInputPixels, pages: 1, sequentialRead: true })
+    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, pages: 1, sequentialRead: true })
       .rotate()
       .resize({
         width: options.maxImageSide,
