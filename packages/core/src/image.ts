@@ -19,8 +19,9 @@ export const MAX_STRIP_DECODED_PIXELS = 300_000_000;
 /**
  * Whether libvips decodes the photo a few rows at a time into the resize, so that its memory does not grow with
  * its pixels: baseline JPEG (shrunk by 2, 4 or 8 while decoding: DCT scaling) and non-interlaced PNG (line by
- * line). The rest is decoded whole, about 3 bytes a pixel or more: progressive JPEG and interlaced PNG (300 MB
- * for 100 MP), lossless WebP and GIF (4 to 5), AVIF (15); TIFF depends on how the file is cut into strips.
+ * line). The rest may be decoded whole, about 3 bytes a pixel or more: JPEG in several scans, progressive or not
+ * (libvips reports both as progressive), and interlaced PNG (300 MB for 100 MP), lossless WebP and GIF (4 to 5),
+ * AVIF (15); TIFF depends on how the file is cut into strips.
  */
 function decodesInStrips({ format, isProgressive }: sharp.Metadata): boolean {
   return (format === 'jpeg' || format === 'png') && !isProgressive;
