@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import { compareIds } from './group.js';
+import { compareIds } from './grouping/compare-ids.js';
 
 /** Extensions taken as photos; HEIC is listed so it gets a clear per-photo error rather than being skipped. */
 export const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.heic', '.heif']);

@@ -1,6 +1,6 @@
 import type { ConfigOverrides } from './config.js';
 import { FacePipeline, type ImageSource, type Progress } from './pipeline.js';
-import { groupImages, type ImageResult, type Person } from './result.js';
+import { groupImages, type ImageResult, type Person } from './grouping/result.js';
 
 export interface FaceRecognitionOptions extends ConfigOverrides {
   onProgress?: (progress: Progress) => void;

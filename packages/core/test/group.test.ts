@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { l2Normalise } from '../src/embed.js';
-import { groupFaces, type GroupingFace } from '../src/group.js';
+import { groupFaces, type GroupingFace } from '../src/grouping/group-faces.js';
 
 /** A seeded generator, so every run draws the same "faces". */
 function random(seed: number): () => number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { l2Normalise } from '../src/embed.js';
-import { groupFacesByQuality, median, weakReasons } from '../src/quality.js';
+import { groupFacesByQuality, median, weakReasons } from '../src/grouping/quality-gate.js';
 
 const policy = { minSharpness: 10, minRelativeEmbeddingNorm: 0.7 };
 const quality = (sharpness: number, embeddingNorm: number) => ({ size: 100, alignmentError: 0.02, sharpness, embeddingNorm });

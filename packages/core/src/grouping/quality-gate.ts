@@ -1,5 +1,5 @@
-import { groupFaces, type GroupingFace, type GroupingOptions } from './group.js';
-import type { FaceQuality } from './types.js';
+import type { FaceQuality } from '../types.js';
+import { groupFaces, type GroupingFace, type GroupingOptions, type MergeSuggestion } from './group-faces.js';
 
 export interface QualityPolicy {
   /** Variance of the Laplacian below which a face is too blurred to start a person. */
@@ -35,6 +35,8 @@ export interface QualityGrouping {
   clusters: string[][];
   /** Faces in no person: why, and the cluster they came closest to with its average similarity. */
   unassigned: { faceId: string; reasons: UnassignedReason[]; nearest: { cluster: number; similarity: number } | null }[];
+  /** Persons that are probably one, with the evidence, best first. */
+  suggestions: MergeSuggestion[];
 }
 
 /**
@@ -44,7 +46,7 @@ export interface QualityGrouping {
 export function groupFacesByQuality(faces: (GroupingFace & { quality: FaceQuality })[], options: QualityGroupingOptions): QualityGrouping {
   const medianNorm = median(faces.map((face) => face.quality.embeddingNorm));
   const weakness = new Map(faces.map((face) => [face.id, weakReasons(face.quality, medianNorm, options)]));
-  const { clusters, unassigned } = groupFaces(
+  const { clusters, unassigned, suggestions } = groupFaces(
     faces.map(({ id, photo, embedding }) => ({ id, photo, embedding, weak: weakness.get(id)!.length > 0 })),
     options,
   );
@@ -60,6 +62,7 @@ export function groupFacesByQuality(faces: (GroupingFace & { quality: FaceQualit
       ],
       nearest,
     })),
+    suggestions,
   };
 }
 

@@ -1,6 +1,7 @@
-import { compareIds } from './group.js';
-import { groupFacesByQuality, type QualityGroupingOptions, type UnassignedReason } from './quality.js';
-import type { AnalysedImage, Box, Landmarks } from './types.js';
+import type { AnalysedImage, Box, Landmarks } from '../types.js';
+import { compareIds } from './compare-ids.js';
+import type { MergeSuggestion } from './group-faces.js';
+import { groupFacesByQuality, type QualityGroupingOptions, type UnassignedReason } from './quality-gate.js';
 
 export interface Person {
   id: string;
@@ -45,10 +46,22 @@ export interface ScorerFace {
   score: number;
 }
 
+/** Two persons that are probably one but fell short of the grouping rule, with its evidence (rounded). */
+export interface PersonSuggestion {
+  /** Person ids, the larger person first. */
+  a: string;
+  b: string;
+  /** The rule's linkage of the two (it merges at the threshold); suggestions are ordered by it. */
+  similarity: number;
+  evidence: MergeSuggestion['evidence'];
+}
+
 export interface GroupingResult {
   persons: Person[];
   images: ImageResult[];
   faces: ScorerFace[];
+  /** Persons that are probably one, best first. */
+  suggestions: PersonSuggestion[];
 }
 
 export type GroupImagesOptions = QualityGroupingOptions;
@@ -96,8 +109,20 @@ export function groupImages(images: AnalysedImage[], options: GroupImagesOptions
     faces: imageResults.flatMap((image) =>
       image.faces.map((face) => ({ photo: image.path, person: face.personId, box: face.box, score: face.score })),
     ),
+    suggestions: grouping.suggestions.map(({ a, b, similarity, evidence }) => ({
+      a: persons[a].id,
+      b: persons[b].id,
+      similarity: round4(similarity),
+      evidence: {
+        ...evidence,
+        meanSimilarity: round4(evidence.meanSimilarity),
+        cohesion: [round4(evidence.cohesion[0]), round4(evidence.cohesion[1])],
+        typicality: [roundOrNull(evidence.typicality[0]), roundOrNull(evidence.typicality[1])],
+      },
+    })),
   };
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 const round4 = (v: number) => Math.round(v * 10000) / 10000;
+const roundOrNull = (v: number | null) => (v === null ? null : round4(v));
