@@ -35,12 +35,13 @@ export function nonPublicRange(address: string): string | null {
   }
   const v6 = ipaddr.IPv6.parse(hexOnly(address));
   const range: string = v6.range();
-  const embedded = EMBEDDED_IPV4[range]?.(v6.parts);
-  if (embedded === null) return range;
+  const embedded = EMBEDDED_IPV4[range];
   if (embedded) {
-    for (const inner of embedded) {
-      const innerRange = nonPublicRange(inner.toString());
-      if (innerRange) return `${range} of ${inner}, ${innerRange}`;
+    const inner = embedded(v6.parts);
+    if (!inner) return range;
+    for (const address of inner) {
+      const innerRange = nonPublicRange(address.toString());
+      if (innerRange) return `${range} of ${address}, ${innerRange}`;
     }
     return null;
   }
