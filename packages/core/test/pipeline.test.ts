@@ -177,7 +177,7 @@ describe('faceRecognition on a { key: url } map', () => {
 
   it('refuses loopback and private addresses unless allowed', async () => {
     const { images } = await faceRecognition({ local: `${base}/dfc_41813375.jpg` });
-    expect(images[0].error).toMatch(/loopback, link-local or private address/);
+    expect(images[0].error).toMatch(/127\.0\.0\.1 \(loopback\), not a public address/);
   });
 });
 
