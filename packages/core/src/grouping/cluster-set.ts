@@ -76,7 +76,7 @@ export class ClusterSet {
   private threshold = 0;
   /** Embedding sums, kept from the first cohesion-linkage pass on. */
   private sums: ClusterSums | null = null;
-  /** Pairs of faces whose clusters passed the threshold but are both existing persons. */
+  /** Pairs of faces whose clusters passed the threshold but are both existing persons, or are near existing persons. */
   private readonly heldApart: [number, number][] = [];
 
   constructor(
@@ -221,7 +221,9 @@ export class ClusterSet {
       if (linkage < floor) return;
       // Two single faces were judged by their one pair, against the threshold of the first pass.
       const single = this.size[a] === 1 && this.size[b] === 1;
-      const reason = conflict ?? (linkage < this.threshold || single ? 'below threshold' : 'unlike their own faces');
+      // Otherwise the rule would have merged them, unless they are existing persons.
+      const reason =
+        linkage < this.threshold || single ? 'below threshold' : !this.typicalEnough(a, b) ? 'unlike their own faces' : 'existing persons';
       const typicality = [a, b].map((c) => (this.size[c] > 1 ? this.sums!.typicality(c, this.memberLists[c]) : null));
       candidates.push({
         a, b, linkage, meanSimilarity, cohesion, reason,
@@ -234,6 +236,24 @@ export class ClusterSet {
     }
     for (const [x, y] of this.heldApart) consider(x, y);
     return candidates;
+  }
+
+  /** Clusters holding an existing person. */
+  existingPersons(): number[] {
+    const roots: number[] = [];
+    for (let i = 0; i < this.parent.length; i++) if (this.find(i) === i && this.anchor[i] >= 0) roots.push(i);
+    return roots;
+  }
+
+  /** The direction of the cluster's mean face. */
+  meanDirection(root: number): Float32Array {
+    if (!this.sums) this.startSums();
+    return this.sums!.direction(root);
+  }
+
+  /** Two existing persons to weigh as a merge candidate: they share no edges, only new faces are compared. */
+  holdApart(a: number, b: number): void {
+    this.heldApart.push([a, b]);
   }
 
   /**

@@ -74,6 +74,13 @@ export class ClusterSums {
     return lowest;
   }
 
+  /** The direction of the cluster's mean face (unit length). */
+  direction(root: number): Float32Array {
+    const sum = this.vector(root);
+    const norm = Math.sqrt(dot(sum, sum)) || 1;
+    return Float32Array.from(sum, (v) => v / norm);
+  }
+
   private vector(root: number): Float64Array | Float32Array {
     return this.sums.get(root) ?? this.embeddings[root];
   }

@@ -1,6 +1,6 @@
 import { ClusterSet, type MergeCandidate } from './cluster-set.js';
 import { compareIds } from './compare-ids.js';
-import { addSimilarityEdges } from './similarity-graph.js';
+import { addSimilarityEdges, nearestPairs } from './similarity-graph.js';
 
 export interface GroupingFace {
   id: string;
@@ -83,6 +83,8 @@ export interface GroupingOptions {
 /** Chosen on the evaluation sets (README, "How faces become persons"). */
 export const DEFAULT_CLUSTER_MERGING: ClusterMergingOptions = { cohesionRatio: 0.9, typicalityRatio: 0.65 };
 export const DEFAULT_SUGGESTION_RATIO = 0.75;
+/** Existing persons weighed as merge suggestions with each one: the nearest by their mean faces. */
+const PERSON_NEIGHBOURS = 10;
 
 /**
  * Groups faces into persons in two passes over a k-nearest-neighbour cosine graph, with cannot-links (same
@@ -118,6 +120,11 @@ export function groupFaces(faces: GroupingFace[], options: GroupingOptions): Gro
   const secondPass = merging !== null && options.threshold > 0;
   if (secondPass) clusters.agglomerate({ linkage: 'cohesion', threshold: options.threshold, ...merging });
   const suggestionFloor = (options.suggestionRatio ?? DEFAULT_SUGGESTION_RATIO) * options.threshold;
+  if (secondPass) {
+    const existing = clusters.existingPersons();
+    const directions = existing.map((root) => clusters.meanDirection(root));
+    for (const [x, y] of nearestPairs(directions, PERSON_NEIGHBOURS)) clusters.holdApart(existing[x], existing[y]);
+  }
   const candidates = secondPass ? clusters.mergeCandidates(suggestionFloor) : [];
   const unassigned = clusters.attachWeakFaces(options.threshold);
   const roots = clusters

@@ -46,3 +46,25 @@ function contains(sorted: Int32Array, from: number, to: number, target: number):
   }
   return false;
 }
+
+/** Each vector's nearest `neighbours` among the others (unit vectors, by cosine), each unordered pair once. */
+export function nearestPairs(vectors: Float32Array[], neighbours: number): [number, number][] {
+  const n = vectors.length;
+  const k = Math.min(neighbours + 1, n);
+  if (k <= 1) return [];
+  const dim = vectors[0].length;
+  const all = new Float32Array(n * dim);
+  vectors.forEach((vector, i) => all.set(vector, i * dim));
+  const { indices } = topK(all, all, dim, k);
+  const pairs = new Map<string, [number, number]>();
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      const j = indices[i * k + c];
+      if (j < 0 || j === i) continue;
+      const pair: [number, number] = i < j ? [i, j] : [j, i];
+      pairs.set(`${pair[0]},${pair[1]}`, pair);
+    }
+  }
+  return [...pairs.values()];
+}
+
