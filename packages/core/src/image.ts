@@ -44,7 +44,8 @@ export async function decodeImage(input: Buffer | string, options: DecodeOptions
   const inStrips = decodesInStrips(metadata);
   const maxPixels = inStrips ? (options.maxStripDecodedPixels ?? MAX_STRIP_DECODED_PIXELS) : options.maxInputPixels;
   if (width * height > maxPixels) {
-    const kind = inStrips ? '' : ` for ${metadata.isProgressive ? 'a progressive or interlaced' : 'a'} ${metadata.format}, decoded whole`;
+    const whole = `${metadata.isProgressive ? 'a progressive or interlaced' : 'a'} ${metadata.format}, decoded whole`;
+    const kind = inStrips ? '' : ` for ${whole}`;
     throw new ImageError(`image is ${width}x${height} pixels, more than the limit of ${maxPixels} pixels${kind}`);
   }
   const turned = (metadata.orientation ?? 1) >= 5;

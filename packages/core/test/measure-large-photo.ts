@@ -19,16 +19,20 @@ if (child === 'child') {
   const [result] = await pipeline.analyseAll([sideOrPhoto]);
   const seconds = (performance.now() - started) / 1000;
   const peak = process.resourceUsage().maxRSS / 1024;
-  console.log(`${result.width}x${result.height}: ${result.error ?? `${result.faces.length} faces`}, analysed in ${seconds.toFixed(2)} s, peak RSS ${peak.toFixed(0)} MB`);
+  const outcome = result.error ?? `${result.faces.length} faces`;
+  const size = `${result.width}x${result.height}`;
+  console.log(`${size}: ${outcome}, analysed in ${seconds.toFixed(2)} s, peak RSS ${peak.toFixed(0)} MB`);
 } else {
   const side = Number(sideOrPhoto ?? 16000);
   const dir = mkdtempSync(join(tmpdir(), 'measure-large-'));
   try {
     const big = join(dir, 'big.jpg');
     const scale = Math.floor((side * 0.75) / 1200);
-    await writeLargeJpeg(devPhoto(CAST_PHOTO), big, { side, scale, left: Math.round(side / 8), top: Math.round(side / 4) });
+    const [left, top] = [Math.round(side / 8), Math.round(side / 4)];
+    await writeLargeJpeg(devPhoto(CAST_PHOTO), big, { side, scale, left, top });
     for (const photo of [devPhoto(CAST_PHOTO), big]) {
-      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), photo, 'child'], { stdio: 'inherit' });
+      const args = [...process.execArgv, fileURLToPath(import.meta.url), photo, 'child'];
+      execFileSync(process.execPath, args, { stdio: 'inherit' });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,12 +13,13 @@ const ipv4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0
 const EMBEDDED_IPV4: Record<string, (p: number[]) => ipaddr.IPv4[] | null> = {
   ipv4Mapped: (p) => [ipv4(p[6], p[7])], // ::ffff:a.b.c.d
   rfc6145: (p) => [ipv4(p[6], p[7])], // ::ffff:0:a.b.c.d (IPv4-translated)
-  rfc6052: (p) => (p[2] === 0 ? [ipv4(p[6], p[7])] : null), // NAT64 64:ff9b::a.b.c.d; the local-use 64:ff9b:1::/48 has no fixed layout
+  // NAT64 64:ff9b::a.b.c.d; the local-use 64:ff9b:1::/48 has no fixed place for it
+  rfc6052: (p) => (p[2] === 0 ? [ipv4(p[6], p[7])] : null),
   '6to4': (p) => [ipv4(p[1], p[2])], // 2002:aabb:ccdd::/48
   teredo: (p) => [ipv4(p[2], p[3]), ipv4(p[6] ^ 0xffff, p[7] ^ 0xffff)], // 2001:0:<server>:…:<client, inverted>
 };
 
-/** IANA's global unicast space; the rest of what ipaddr.js calls unicast (e.g. IPv4-compatible ::a.b.c.d) is not routed. */
+/** IANA's global unicast space: the rest of what ipaddr.js calls unicast (IPv4-compatible ::a.b.c.d…) is unrouted. */
 const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
 
 /**
@@ -60,7 +61,8 @@ export function isPublicAddress(address: string): boolean {
 }
 
 export function forbiddenAddress(url: URL, address: string): SourceError {
-  return new SourceError('FORBIDDEN_ADDRESS', `${url.host} resolves to ${address} (${nonPublicRange(address)}), not a public address`);
+  const range = nonPublicRange(address);
+  return new SourceError('FORBIDDEN_ADDRESS', `${url.host} resolves to ${address} (${range}), not a public address`);
 }
 
 /**
