@@ -80,6 +80,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
   }
 
   async function graphql(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (Number(request.headers['content-length'] ?? 0) > config.maxRequestBytes) throw bodyTooLarge(config.maxRequestBytes);
     let owner: string;
     try {
       owner = await services.auth.ownerOf(request.headers.authorization);
@@ -111,16 +112,16 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
   }
 }
 
+const bodyTooLarge = (maxBytes: number) => new AppError('LIMIT_EXCEEDED', `the request body is larger than the limit of ${maxBytes} bytes`);
+
 /** The JSON body of a POST, read up to the limit: a larger body is refused as soon as it passes the limit. */
 async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   if (request.method !== 'POST') return undefined;
-  const tooLarge = () => new AppError('LIMIT_EXCEEDED', `the request body is larger than the limit of ${maxBytes} bytes`);
-  if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw tooLarge();
+    if (size > maxBytes) throw bodyTooLarge(maxBytes);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');

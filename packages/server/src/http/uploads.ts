@@ -45,8 +45,10 @@ export function readUpload(request: IncomingMessage, maxFileBytes: number, maxFi
       stream.on('error', () => undefined); // the parser reports the same error
       stream.on('close', () => files.push({ name: info.filename || `upload-${files.length + 1}`, bytes: Buffer.concat(chunks) }));
     });
-    parser.on('field', (name, value) => {
-      if (name === 'user') user = value.trim() || null;
+    parser.on('field', (name, value, info) => {
+      if (name !== 'user') return;
+      if (info.valueTruncated) failure ??= badInput('the user name is longer than 200 characters');
+      else user = value.trim() || null;
     });
     parser.on('filesLimit', () => {
       failure ??= new AppError('LIMIT_EXCEEDED', `more than ${maxFiles} files in one upload`);

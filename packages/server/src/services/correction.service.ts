@@ -5,6 +5,8 @@ import type { UnassignedReason } from '../repositories/face.repository.js';
 import { refreshPersons } from '../repositories/person.repository.js';
 import type { GroupLock } from './group-lock.js';
 
+const MAX_IDS = 1000;
+
 /**
  * User corrections of persons. Each one is a single transaction that changes persons and faces, records what it
  * did with the state before (to show and undo it), and is respected by later regrouping.
@@ -47,6 +49,7 @@ export class CorrectionService {
     const { groupId } = await this.ownedPerson(owner, targetId);
     const sources = [...new Set(sourceIds)];
     if (sources.length === 0) throw badInput('give at least one person to merge into the target');
+    if (sources.length > MAX_IDS) throw badInput(`at most ${MAX_IDS} persons at a time`);
     if (sources.includes(targetId)) throw badInput(`person ${targetId} cannot be merged into itself`);
     return this.correct(groupId, async (tx) => {
       const target = await this.person(tx, targetId);
@@ -68,6 +71,7 @@ export class CorrectionService {
   async moveFaces(owner: string, faceIds: string[], personId: string | null) {
     const ids = [...new Set(faceIds)];
     if (ids.length === 0) throw badInput('give at least one face to move');
+    if (ids.length > MAX_IDS) throw badInput(`at most ${MAX_IDS} faces at a time`);
     const { groupId } = await this.ownedFace(owner, ids[0]);
     return this.correct(groupId, async (tx) => {
       const faces = [];

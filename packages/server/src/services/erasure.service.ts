@@ -59,6 +59,8 @@ export class ErasureService {
           const files = await imageFiles(tx, { id: { in: inGroup } });
           const persons = await tx.face.findMany({ where: { imageId: { in: inGroup }, personId: { not: null } }, select: { personId: true } });
           const personIds = [...new Set(persons.map((face) => face.personId!))];
+          // The job items that brought the photos hold their URL or hash: they go with them.
+          await tx.jobItem.deleteMany({ where: { imageId: { in: inGroup } } });
           await tx.image.deleteMany({ where: { id: { in: inGroup } } });
           await refreshPersons(tx, personIds);
           const remaining = new Set((await tx.person.findMany({ where: { id: { in: personIds } }, select: { id: true } })).map((p) => p.id));

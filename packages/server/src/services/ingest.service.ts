@@ -116,6 +116,7 @@ export class IngestService {
     this.checkCount(items.length);
     for (const item of items) {
       if (item.key.length > MAX_KEY_LENGTH) throw badInput(`the photo key ${bounded(item.key)} is longer than ${MAX_KEY_LENGTH} characters`);
+      if (/[\u0000-\u001f\u007f]/.test(item.key)) throw badInput(`the photo key ${bounded(item.key)} contains control characters`);
     }
     const userName = user === null ? null : checkedName(user, 'the user name') || null;
     const userId = userName ? await ensureGroupUser(tx, groupId, userName) : null;

@@ -29,32 +29,33 @@ export class ThumbnailService {
     if (!face) throw notFound('face', faceId);
     return this.cached(groupId, `faces/${faceId}.jpg`, async () => {
       const original = await this.originals.read(face.image);
-      // Boxes are in upright pixels: rotate first, then crop, in one pass over the photo.
-      const { width, height } = (await sharp(original).metadata()).autoOrient;
-      const margin = FACE_MARGIN * Math.max(face.x2 - face.x1, face.y2 - face.y1);
-      const left = clamp(Math.floor(face.x1 - margin), 0, width - 1);
-      const top = clamp(Math.floor(face.y1 - margin), 0, height - 1);
-      const right = clamp(Math.ceil(face.x2 + margin), left + 1, width);
-      const bottom = clamp(Math.ceil(face.y2 + margin), top + 1, height);
-      return sharp(original)
-        .rotate()
-        .extract({ left, top, width: right - left, height: bottom - top })
-        .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
-        .jpeg({ quality: 85 })
-        .toBuffer();
+      return decoded(async () => {
+        // Boxes are in upright pixels: rotate first, then crop, in one pass over the photo.
+        const { width, height } = (await sharp(original).metadata()).autoOrient;
+        const margin = FACE_MARGIN * Math.max(face.x2 - face.x1, face.y2 - face.y1);
+        const left = clamp(Math.floor(face.x1 - margin), 0, width - 1);
+        const top = clamp(Math.floor(face.y1 - margin), 0, height - 1);
+        const right = clamp(Math.ceil(face.x2 + margin), left + 1, width);
+        const bottom = clamp(Math.ceil(face.y2 + margin), top + 1, height);
+        return sharp(original)
+          .rotate()
+          .extract({ left, top, width: right - left, height: bottom - top })
+          .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
+          .jpeg({ quality: 85 })
+          .toBuffer();
+      });
     });
   }
 
   async image(groupId: string, imageId: string): Promise<Buffer> {
     const image = isId(imageId) ? await this.db.image.findFirst({ where: { id: imageId, groupId } }) : null;
     if (!image) throw notFound('image', imageId);
-    return this.cached(groupId, `images/${imageId}.jpg`, async () =>
-      sharp(await this.originals.read(image))
-        .rotate()
-        .resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true })
-        .jpeg({ quality: 80 })
-        .toBuffer(),
-    );
+    return this.cached(groupId, `images/${imageId}.jpg`, async () => {
+      const original = await this.originals.read(image);
+      return decoded(() =>
+        sharp(original).rotate().resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
+      );
+    });
   }
 
   /** Removes cached thumbnails of these faces and photos; returns how many files were there. */
@@ -91,13 +92,17 @@ export class ThumbnailService {
     const path = join(this.cacheDir, groupId, name);
     const hit = await readFile(path).catch(() => null);
     if (hit) return hit;
-    const bytes = await make().catch((error: unknown) => {
-      if (error instanceof AppError) throw error;
-      throw new AppError('UNSUPPORTED_IMAGE', 'the photo cannot be decoded, so it has no thumbnail');
-    });
+    const bytes = await make();
     await writeFileAtomically(path, bytes);
     return bytes;
   }
+}
+
+/** Runs sharp on a photo's bytes; bytes it cannot decode are the client's photo's fault, not the server's. */
+function decoded(draw: () => Promise<Buffer>): Promise<Buffer> {
+  return draw().catch(() => {
+    throw new AppError('UNSUPPORTED_IMAGE', 'the photo cannot be decoded, so it has no thumbnail');
+  });
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
