@@ -1,65 +1,83 @@
-import { groupImages, type AnalysedImage, type GroupImagesOptions, type GroupingResult } from '@facegroup/core';
-import type { Labels, Score } from './scoring.js';
+import { groupImages, type AnalysedImage, type GroupImagesOptions } from '@facegroup/core';
+import type { Labels, ScoreGrouping } from './scoring.js';
 
-/** Scores a grouping of some photos against their labels; `name` tells its files apart. */
-export type ScoreGrouping = (grouping: GroupingResult, name: string) => Promise<Score>;
+export interface F1s {
+  pairwiseF1: number;
+  bcubedF1: number;
+}
+
+/** A grouping rule on one fold: the options that scored best on the other folds, and its defaults. */
+export interface RuleOnFold {
+  chosen: Partial<GroupImagesOptions>;
+  heldOut: F1s;
+  /** The rule's default configuration on the same photos. */
+  defaults: F1s;
+}
 
 export interface FoldResult {
   fold: number;
   photos: number;
   identities: number;
-  /** The grouping options that scored best on the other folds. */
-  chosen: Pick<GroupImagesOptions, 'threshold' | 'minSharpness' | 'minRelativeEmbeddingNorm'>;
-  heldOut: { pairwiseF1: number; bcubedF1: number };
-  /** The default configuration on the same photos. */
-  defaults: { pairwiseF1: number; bcubedF1: number };
+  /** Average linkage, then cluster merging (today's default). */
+  twoPasses: RuleOnFold;
+  /** Average linkage alone, the rule before cluster merging. */
+  averageLinkage: RuleOnFold;
 }
 
-const GRID = {
-  threshold: [0.35, 0.39, 0.43, 0.47, 0.51],
-  minSharpness: [0, 10, 30],
-  minRelativeEmbeddingNorm: [0, 0.7, 0.8],
+/** The options each rule may choose from, on top of the defaults. */
+const GRIDS: Record<'twoPasses' | 'averageLinkage', Partial<GroupImagesOptions>[]> = {
+  twoPasses: grid({ threshold: [0.39, 0.43, 0.47], cohesionRatio: [0.85, 0.9, 0.95], typicalityRatio: [0.55, 0.65, 0.75] }).map(
+    ({ threshold, cohesionRatio, typicalityRatio }) => ({ threshold, clusterMerging: { cohesionRatio, typicalityRatio } }),
+  ),
+  averageLinkage: grid({ threshold: [0.35, 0.39, 0.43, 0.47, 0.51], minSharpness: [0, 10, 30], minRelativeEmbeddingNorm: [0, 0.7, 0.8] }).map(
+    (options) => ({ ...options, clusterMerging: null }),
+  ),
 };
 
 /**
  * Identity-wise cross-validation: identities are split into folds (people who share a photo stay together);
- * for each fold, the grouping options are chosen on the photos of the other folds and scored on its own.
+ * for each fold and each rule, the grouping options are chosen on the photos of the other folds and scored on
+ * its own.
  */
-export async function crossValidate(images: AnalysedImage[], labels: Labels, defaults: GroupImagesOptions, score: ScoreGrouping, folds = 5): Promise<FoldResult[]> {
+export function crossValidate(images: AnalysedImage[], labels: Labels, defaults: GroupImagesOptions, score: ScoreGrouping, folds = 5): FoldResult[] {
   const foldOf = identityFolds(labels, folds);
   const noFace = Object.keys(labels).filter((photo) => labels[photo].length === 0);
   const photosOf = (keep: (fold: number) => boolean) =>
     new Set(Object.keys(labels).filter((photo) => labels[photo].some((identity) => keep(foldOf.get(identity)!))));
-  let run = 0;
-  const evaluate = async (photos: Set<string>, options: GroupImagesOptions) => {
-    const subset = images.filter((image) => photos.has(image.key));
-    const s = await score(groupImages(subset, options), `cross-validation-${run++}`);
+  const evaluate = (photos: Set<string>, options: GroupImagesOptions): F1s => {
+    const s = score(groupImages(images.filter((image) => photos.has(image.key)), options));
     return { pairwiseF1: s.pairwise.f1, bcubedF1: s.bcubed.f1 };
   };
   const results: FoldResult[] = [];
   for (let fold = 0; fold < folds; fold++) {
     const train = new Set([...photosOf((f) => f !== fold), ...noFace]);
     const test = photosOf((f) => f === fold);
-    let best: { sum: number; chosen: FoldResult['chosen'] } | null = null;
-    for (const threshold of GRID.threshold) {
-      for (const minSharpness of GRID.minSharpness) {
-        for (const minRelativeEmbeddingNorm of GRID.minRelativeEmbeddingNorm) {
-          const chosen = { threshold, minSharpness, minRelativeEmbeddingNorm };
-          const s = await evaluate(train, { ...defaults, ...chosen });
-          if (!best || s.pairwiseF1 + s.bcubedF1 > best.sum) best = { sum: s.pairwiseF1 + s.bcubedF1, chosen };
-        }
+    const onFold = (rule: keyof typeof GRIDS): RuleOnFold => {
+      let best: { sum: number; chosen: Partial<GroupImagesOptions> } | null = null;
+      for (const chosen of GRIDS[rule]) {
+        const s = evaluate(train, { ...defaults, ...chosen });
+        if (!best || s.pairwiseF1 + s.bcubedF1 > best.sum) best = { sum: s.pairwiseF1 + s.bcubedF1, chosen };
       }
-    }
+      const ruleDefaults = { ...defaults, ...(rule === 'averageLinkage' ? { clusterMerging: null } : {}) };
+      return { chosen: best!.chosen, heldOut: evaluate(test, { ...defaults, ...best!.chosen }), defaults: evaluate(test, ruleDefaults) };
+    };
     results.push({
       fold,
       photos: test.size,
       identities: [...foldOf.values()].filter((f) => f === fold).length,
-      chosen: best!.chosen,
-      heldOut: await evaluate(test, { ...defaults, ...best!.chosen }),
-      defaults: await evaluate(test, defaults),
+      twoPasses: onFold('twoPasses'),
+      averageLinkage: onFold('averageLinkage'),
     });
   }
   return results;
+}
+
+/** Every combination of the listed values. */
+function grid<K extends string>(values: Record<K, number[]>): Record<K, number>[] {
+  return Object.entries<number[]>(values).reduce<Record<string, number>[]>(
+    (combinations, [key, options]) => combinations.flatMap((c) => options.map((v) => ({ ...c, [key]: v }))),
+    [{}],
+  ) as Record<K, number>[];
 }
 
 /** Assigns identities to folds: co-occurring identities together, the largest groups first, to the smallest fold. */
