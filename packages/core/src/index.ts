@@ -5,10 +5,10 @@ export type { ConfigOverrides, DetectorId, ExecutionProvider, GroupingConfig, Mt
 export { Embedder, l2Normalise } from './embed.js';
 export { compareIds } from './grouping/compare-ids.js';
 export { groupFaces } from './grouping/group-faces.js';
-export type { Grouping, GroupingConstraints, GroupingFace, GroupingOptions, MergeSuggestion, UnassignedFace } from './grouping/group-faces.js';
+export type { ClusterMergingOptions, Grouping, GroupingConstraints, GroupingFace, GroupingOptions, MergeSuggestion, UnassignedFace } from './grouping/group-faces.js';
 export { groupFacesByQuality, median, weakReasons } from './grouping/quality-gate.js';
 export type { QualityGrouping, QualityGroupingOptions, QualityPolicy, UnassignedReason, WeakReason } from './grouping/quality-gate.js';
-export { decodeImage, ImageError } from './image.js';
+export { decodeImage, ImageError, MAX_STRIP_DECODED_PIXELS } from './image.js';
 export { defaultModelsDir, manifest, modelEntry, ModelFileError, OnnxModel, repoRoot } from './models.js';
 export type { ModelEntry, TensorInput } from './models.js';
 export { MtcnnDetector } from './mtcnn.js';

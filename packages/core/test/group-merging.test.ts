@@ -5,6 +5,7 @@ import { l2Normalise } from '../src/embed.js';
 import { groupFaces, type GroupingFace } from '../src/grouping/group-faces.js';
 import { FacePipeline } from '../src/pipeline.js';
 import { groupImages } from '../src/grouping/result.js';
+import type { Box } from '../src/types.js';
 import { shared } from './fixtures.js';
 
 /** A seeded generator, so every run draws the same "faces". */
@@ -121,6 +122,23 @@ describe('grouping, second pass over clusters', () => {
     const samePhoto = faces.map((f) => (f.id === 'varied/unusual1.jpg#0' ? { ...f, photo: 'varied/0.jpg' } : f));
     const grouped = groupFaces(samePhoto, options).clusters;
     expect(grouped.find((c) => c.includes('varied/0.jpg#0'))).not.toContain('varied/unusual1.jpg#0');
+  });
+});
+
+describe('grouping result', () => {
+  it('names the persons of each suggestion by id, larger person first', () => {
+    const quality = { size: 100, alignmentError: 0.02, sharpness: 500, embeddingNorm: 16 };
+    const images = album().map((f) => ({
+      key: f.photo,
+      width: 200,
+      height: 200,
+      faces: [{ id: f.id, embedding: f.embedding, quality, box: [0, 0, 100, 100] as Box, score: 0.99, landmarks: [] }],
+    }));
+    const { persons, suggestions } = groupImages(images, { ...options, minSharpness: 10, minRelativeEmbeddingNorm: 0.7 });
+    const tight = persons.find((p) => p.photos[0].startsWith('tight/'))!;
+    const lookalike = persons.find((p) => p.photos[0].startsWith('lookalike/'))!;
+    expect(suggestions[0]).toMatchObject({ a: tight.id, b: lookalike.id, evidence: { faces: [10, 1], reason: 'unlike their own faces' } });
+    expect(suggestions[0].similarity).toBe(Math.round(suggestions[0].similarity * 10000) / 10000);
   });
 });
 
