@@ -161,6 +161,7 @@ function crossValidationTable(folds: FoldResult[], folders: string[]): string {
   const pair = (s: F1s) => `${s.pairwiseF1.toFixed(4)}, ${s.bcubedF1.toFixed(4)}`;
   const options = (chosen: RuleOnFold['chosen']) =>
     Object.entries(chosen)
+      .filter(([, value]) => value !== null)
       .map(([key, value]) => (value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => `${k} ${v}`).join(', ') : `${key} ${value}`))
       .join(', ');
   let text = `\ncross-validation by identity over ${folders.map((folder) => basename(folder)).join(' + ')}: pairwise F, BCubed F held out (options chosen on the other folds) | defaults\n`;
