@@ -19,8 +19,11 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     // A client that goes away mid-request must not take the process with it.
     request.on('error', () => response.destroy());
     response.on('error', () => undefined);
-    route(request, response).catch((error) => {
+    route(request, response).catch(async (error) => {
       if (response.headersSent) return response.destroy();
+      // A body refused for its size is not read on; another refused body is, so that the client sees the answer.
+      if (error instanceof AppError && error.code === 'LIMIT_EXCEEDED' && !request.complete) response.setHeader('connection', 'close');
+      else await drainBody(request, response);
       if (error instanceof AppError) return sendJson(response, error.httpStatus, { error: { code: error.code, message: error.message } });
       const { message, errorId } = internalError(error, `${request.method} ${new URL(request.url ?? '/', 'http://localhost').pathname}`);
       sendJson(response, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message, errorId } });
@@ -110,6 +113,45 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
   function baseUrl(request: IncomingMessage): string {
     return config.publicUrl ?? `http://${request.headers.host ?? `localhost:${config.port}`}`;
   }
+}
+
+/** Refused bodies are read and dropped up to this size, so the client sees the answer and can reuse the connection. */
+const DRAIN_BYTES = 8 * 1024 * 1024;
+const DRAIN_MS = 2000;
+
+/**
+ * Reads what is left of a refused request's body and drops it, so that a client still sending gets the answer
+ * rather than a broken pipe. A body announced or found larger than DRAIN_BYTES, or still coming after DRAIN_MS, is
+ * not read: the connection closes after the answer instead.
+ */
+function drainBody(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.complete) return Promise.resolve();
+  if (Number(request.headers['content-length'] ?? 0) > DRAIN_BYTES) {
+    response.setHeader('connection', 'close');
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    let read = 0;
+    const done = () => {
+      clearTimeout(timer);
+      request.off('data', count);
+      resolve();
+    };
+    const stop = () => {
+      response.setHeader('connection', 'close');
+      request.pause();
+      done();
+    };
+    const count = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > DRAIN_BYTES) stop();
+    };
+    const timer = setTimeout(stop, DRAIN_MS);
+    request.on('data', count);
+    request.once('end', done);
+    request.once('error', done);
+    request.resume();
+  });
 }
 
 const bodyTooLarge = (maxBytes: number) => new AppError('LIMIT_EXCEEDED', `the request body is larger than the limit of ${maxBytes} bytes`);

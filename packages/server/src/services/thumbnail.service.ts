@@ -1,5 +1,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MAX_STRIP_DECODED_PIXELS } from '@facegroup/core';
 import sharp from 'sharp';
 import type { Db } from '../db/client.js';
 import { AppError, isId, notFound } from '../errors.js';
@@ -8,6 +9,8 @@ import type { Originals } from '../storage/originals.js';
 
 const FACE_SIZE = 160;
 const PHOTO_SIZE = 480;
+/** Photos as large as core analyses (larger than sharp's default limit). */
+const PIXELS = { limitInputPixels: MAX_STRIP_DECODED_PIXELS };
 /** Space around a face box, as a share of its size on each side, so the crop shows the whole head. */
 const FACE_MARGIN = 0.3;
 
@@ -30,15 +33,19 @@ export class ThumbnailService {
     return this.cached(groupId, `faces/${faceId}.jpg`, async () => {
       const original = await this.originals.read(face.image);
       return decoded(async () => {
-        // Boxes are in upright pixels: rotate first, then crop, in one pass over the photo.
-        const { width, height } = (await sharp(original).metadata()).autoOrient;
+        // Boxes are in upright pixels. A face small in a large photo is cut from the photo shrunk first (JPEGs
+        // shrink while decoding), so a 16000 px panorama is never decoded whole for a 160 px thumbnail.
+        const { width, height } = (await sharp(original, PIXELS).metadata()).autoOrient;
         const margin = FACE_MARGIN * Math.max(face.x2 - face.x1, face.y2 - face.y1);
-        const left = clamp(Math.floor(face.x1 - margin), 0, width - 1);
-        const top = clamp(Math.floor(face.y1 - margin), 0, height - 1);
-        const right = clamp(Math.ceil(face.x2 + margin), left + 1, width);
-        const bottom = clamp(Math.ceil(face.y2 + margin), top + 1, height);
-        return sharp(original)
-          .rotate()
+        const side = Math.max(face.x2 - face.x1, face.y2 - face.y1) + 2 * margin;
+        const scale = side > 4 * FACE_SIZE ? (2 * FACE_SIZE) / side : 1;
+        const [w, h] = [Math.round(width * scale), Math.round(height * scale)];
+        const upright = scale === 1 ? sharp(original, PIXELS).rotate() : await shrunkUpright(original, w, h);
+        const left = clamp(Math.floor((face.x1 - margin) * scale), 0, w - 1);
+        const top = clamp(Math.floor((face.y1 - margin) * scale), 0, h - 1);
+        const right = clamp(Math.ceil((face.x2 + margin) * scale), left + 1, w);
+        const bottom = clamp(Math.ceil((face.y2 + margin) * scale), top + 1, h);
+        return upright
           .extract({ left, top, width: right - left, height: bottom - top })
           .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
           .jpeg({ quality: 85 })
@@ -53,7 +60,7 @@ export class ThumbnailService {
     return this.cached(groupId, `images/${imageId}.jpg`, async () => {
       const original = await this.originals.read(image);
       return decoded(() =>
-        sharp(original).rotate().resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
+        sharp(original, PIXELS).rotate().resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
       );
     });
   }
@@ -96,6 +103,12 @@ export class ThumbnailService {
     await writeFileAtomically(path, bytes);
     return bytes;
   }
+}
+
+/** The photo upright at this size, as raw pixels to cut from. */
+async function shrunkUpright(bytes: Buffer, width: number, height: number): Promise<sharp.Sharp> {
+  const { data, info } = await sharp(bytes, PIXELS).rotate().resize({ width, height, fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
 }
 
 /** Runs sharp on a photo's bytes; bytes it cannot decode are the client's photo's fault, not the server's. */
