@@ -9,9 +9,10 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backend, cosineMatrix, peakGflops, topK } from '@facegroup/native-align';
-import { FacePipeline, groupImages, listPhotos, repoRoot } from '@facegroup/core';
-
+import { FacePipeline, groupImages, listPhotos } from '@facegroup/core';
+import { checkoutRoot, devPhotos } from '../test/support/fixtures.js';
 import { cosineLoop, randomUnitRows } from './kernels.js';
+import { pipelineOptions } from './options.js';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -21,11 +22,11 @@ const { values, positionals } = parseArgs({
 const say = (line: string) => {
   if (!values.json) process.stdout.write(`${line}\n`);
 };
-const folder = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0] ?? resolve(repoRoot, '..', 'shared', 'eval', 'dev', 'photos'));
+const folder = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0] ?? devPhotos);
 
 // 1. The pipeline end to end.
 const photos = await listPhotos(folder);
-const pipeline = await FacePipeline.create();
+const pipeline = await FacePipeline.create(pipelineOptions());
 const start = performance.now();
 const images = await pipeline.analyseAll(photos);
 const totalSeconds = (performance.now() - start) / 1000;
@@ -47,7 +48,7 @@ say(`  execution provider ${pipeline.config.executionProvider}, ONNX Runtime int
 const memoryRuns: { photos: number; seconds: number; peakRssMB: number }[] = [];
 if (!values.quick) {
   for (const count of [40, 160]) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'bench', 'analyse-repeated.ts'), folder, String(count)]);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(checkoutRoot, 'bench', 'analyse-repeated.ts'), folder, String(count)]);
     memoryRuns.push(JSON.parse(out.toString()));
   }
   say(`  peak RSS by photos analysed (40 distinct photos, cycled): ${memoryRuns.map((r) => `${r.photos}: ${r.peakRssMB.toFixed(0)} MB`).join(', ')}`);
@@ -98,7 +99,7 @@ for (const dim of [128, 512]) {
 const embeddings = images.flatMap((image) => image.faces.map((face) => Array.from(face.embedding)));
 const groupRuns: Record<string, { seconds: number; peakRssMB: number; persons: number }> = {};
 for (const count of values.quick ? [10_000] : [10_000, 100_000]) {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'bench', 'group-synthetic.ts'), String(count)], {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(checkoutRoot, 'bench', 'group-synthetic.ts'), String(count)], {
     input: JSON.stringify(embeddings),
     maxBuffer: 1 << 20,
   });

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { FacePipeline, groupImages, listPhotos, repoRoot } from '@facegroup/core';
+import { FacePipeline, groupImages, listPhotos } from '@facegroup/core';
 import type { AnalysedImage } from '@facegroup/core';
 import { writeReport } from '@facegroup/report';
 import { overridesFrom, parseCommand, pipelineHelp, run, userPath } from './args.js';
 import { crossValidate, type F1s, type FoldResult, type RuleOnFold } from './cross-validate.js';
+import { checkoutRoot, sharedDir } from './paths.js';
 import { progressReporter } from './progress.js';
 import { identitySplits, loadScorer, runScorer, type IdentitySplit, type Labels, type Score, type ScoreGrouping } from './scoring.js';
 
@@ -21,7 +22,7 @@ person was split into, speed and memory. Several folders are grouped and scored 
   the scores, wrong merges and splits.
 ${pipelineHelp}`;
 
-export const defaultScorer = () => process.env.FACE_EVAL_SCORER ?? resolve(repoRoot, '..', 'shared', 'eval', 'score.mjs');
+export const defaultScorer = () => process.env.FACE_EVAL_SCORER ?? resolve(sharedDir, 'eval', 'score.mjs');
 
 interface Evaluated {
   folder: string;
@@ -81,7 +82,7 @@ async function evaluateFolder(folder: string, pipeline: FacePipeline, scorer: st
   const result = groupImages(images, pipeline.groupingOptions);
   const groupSeconds = (performance.now() - groupStart) / 1000;
 
-  const out = values.out ? userPath(String(values.out)) : join(repoRoot, 'out', 'eval', basename(folder), 'result.json');
+  const out = values.out ? userPath(String(values.out)) : join(checkoutRoot, 'out', 'eval', basename(folder), 'result.json');
   await mkdir(resolve(out, '..'), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 1)}\n`);
   const score = JSON.parse(await runScorer(scorer, labelsFile, out, ['--json']));

@@ -59,11 +59,11 @@ export interface PipelineConfig {
 
 export const defaultConfig = (): PipelineConfig => ({
   modelsDir: defaultModelsDir(),
-  detector: (process.env.FACE_DETECTOR as DetectorId) || 'mtcnn',
-  embedder: process.env.FACE_EMBEDDER || 'mobilefacenet-ms1mv3',
-  executionProvider: (process.env.FACE_EXECUTION_PROVIDER as ExecutionProvider) || 'cpu',
-  threads: Number(process.env.FACE_THREADS ?? 0),
-  maxImageSide: Number(process.env.FACE_MAX_IMAGE_SIDE ?? 1600),
+  detector: 'mtcnn',
+  embedder: 'mobilefacenet-ms1mv3',
+  executionProvider: 'cpu',
+  threads: 0,
+  maxImageSide: 1600,
   maxInputPixels: 100_000_000,
   batchPhotos: 8,
   fetch: { timeoutMs: 20_000, maxBytes: 40 * 1024 * 1024, maxRedirects: 3, allowPrivateAddresses: false },
@@ -98,4 +98,20 @@ export function resolveConfig(overrides: ConfigOverrides = {}): PipelineConfig {
   }
   if (!(config.maxImageSide >= 64)) throw new Error('maxImageSide must be at least 64 pixels');
   return config;
+}
+
+/**
+ * The options the FACE_* variables of an environment name, for the CLI and the server (the library itself reads
+ * no environment but FACE_MODELS_DIR): FACE_MODELS_DIR, FACE_DETECTOR, FACE_EMBEDDER, FACE_EXECUTION_PROVIDER,
+ * FACE_THREADS, FACE_MAX_IMAGE_SIDE. Unset or empty variables give no option.
+ */
+export function configFromEnvironment(env: Record<string, string | undefined>): ConfigOverrides {
+  const overrides: ConfigOverrides = {};
+  if (env.FACE_MODELS_DIR) overrides.modelsDir = env.FACE_MODELS_DIR;
+  if (env.FACE_DETECTOR) overrides.detector = env.FACE_DETECTOR as DetectorId;
+  if (env.FACE_EMBEDDER) overrides.embedder = env.FACE_EMBEDDER;
+  if (env.FACE_EXECUTION_PROVIDER) overrides.executionProvider = env.FACE_EXECUTION_PROVIDER as ExecutionProvider;
+  if (env.FACE_THREADS) overrides.threads = Number(env.FACE_THREADS);
+  if (env.FACE_MAX_IMAGE_SIDE) overrides.maxImageSide = Number(env.FACE_MAX_IMAGE_SIDE);
+  return overrides;
 }

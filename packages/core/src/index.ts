@@ -1,6 +1,6 @@
 export { alignFaces, ARCFACE_TEMPLATE_112, cropSharpness, templateFor } from './align.js';
 export type { AlignedFaces } from './align.js';
-export { defaultConfig, resolveConfig } from './config.js';
+export { configFromEnvironment, defaultConfig, resolveConfig } from './config.js';
 export type { ConfigOverrides, DetectorId, ExecutionProvider, GroupingConfig, MtcnnConfig, PipelineConfig } from './config.js';
 export { Embedder, l2Normalise } from './embed.js';
 export { compareIds } from './grouping/compare-ids.js';
@@ -9,12 +9,12 @@ export type { ClusterMergingOptions, Grouping, GroupingConstraints, GroupingFace
 export { groupFacesByQuality, median, weakReasons } from './grouping/quality-gate.js';
 export type { QualityGrouping, QualityGroupingOptions, QualityPolicy, UnassignedReason, WeakReason } from './grouping/quality-gate.js';
 export { decodeImage, ImageError, MAX_STRIP_DECODED_PIXELS } from './image.js';
-export { defaultModelsDir, manifest, modelEntry, ModelFileError, OnnxModel, repoRoot } from './models.js';
+export { defaultModelsDir, InferenceQueue, manifest, modelEntry, ModelFileError, OnnxModel } from './models.js';
 export type { ModelEntry, TensorInput } from './models.js';
 export { MtcnnDetector } from './mtcnn.js';
 export { FacePipeline, sourceKey } from './pipeline.js';
 export { listPhotos, PHOTO_EXTENSIONS } from './photos.js';
-export type { ImageSource, Progress } from './pipeline.js';
+export type { ImageSource, PipelineOptions, Progress } from './pipeline.js';
 export { StageClock } from './clock.js';
 export { faceRecognition } from './recognition.js';
 export type { FaceRecognitionOptions, FaceRecognitionResult } from './recognition.js';

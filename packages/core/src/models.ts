@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { StageClock } from './clock.js';
 import type { ExecutionProvider } from './config.js';
-import { log } from './log.js';
 
 export type ColorOrder = 'rgb' | 'bgr';
 
@@ -40,25 +39,25 @@ export interface ModelEntry {
   sameIdentityCosine?: number;
 }
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-const manifestPath = join(repoRoot, 'models', 'manifest.json');
-export const manifest: { models: ModelEntry[] } = JSON.parse(readFileSync(manifestPath, 'utf8'));
+/** The manifest ships in the package, beside src/ and dist/ alike. */
+export const manifest: { models: ModelEntry[] } = JSON.parse(readFileSync(new URL('../models/manifest.json', import.meta.url), 'utf8'));
 
 export function modelEntry(id: string, kind?: ModelEntry['kind']): ModelEntry {
   const entry = manifest.models.find((m) => m.id === id && (!kind || m.kind === kind));
   if (!entry) {
     const known = manifest.models.filter((m) => !kind || m.kind === kind).map((m) => m.id);
-    throw new Error(`Unknown ${kind ?? 'model'} "${id}". Models in models/manifest.json: ${known.join(', ')}`);
+    throw new Error(`Unknown ${kind ?? 'model'} "${id}". Models in the manifest: ${known.join(', ')}`);
   }
   return entry;
 }
 
-/** FACE_MODELS_DIR, else ../shared/models beside the checkout. */
+/**
+ * Where model files are looked up when no `modelsDir` option is given: FACE_MODELS_DIR, else ~/.facegroup/models.
+ * (FACE_MODELS_DIR is the one environment variable the library reads; every other setting is an option.)
+ */
 export function defaultModelsDir(): string {
-  return process.env.FACE_MODELS_DIR
-    ? resolve(process.env.FACE_MODELS_DIR)
-    : resolve(repoRoot, '..', 'shared', 'models');
+  const fromEnvironment = process.env.FACE_MODELS_DIR;
+  return fromEnvironment ? resolve(fromEnvironment) : join(homedir(), '.facegroup', 'models');
 }
 
 export class ModelFileError extends Error {
@@ -80,8 +79,8 @@ export function modelPath(entry: ModelEntry, modelsDir: string): Promise<string>
   if (!pending) {
     pending = (async () => {
       const howTo =
-        `Copy the model files (see models/manifest.json) into ${modelsDir}, ` +
-        'or set FACE_MODELS_DIR to the folder that holds them (laid out as mtcnn/, arcface/, scrfd/).';
+        `Copy the model files (listed in @facegroup/core's models/manifest.json) into ${modelsDir}, or pass ` +
+        'the folder that holds them (laid out as mtcnn/, arcface/, scrfd/) as the modelsDir option or FACE_MODELS_DIR.';
       if (!existsSync(path)) {
         throw new ModelFileError(`Model file ${entry.file} (${entry.description}) not found at ${path}. ${howTo}`);
       }
@@ -101,9 +100,13 @@ export function modelPath(entry: ModelEntry, modelsDir: string): Promise<string>
 
 export interface SessionOptions {
   modelsDir: string;
+  /** Runs the networks' inference calls; a pipeline has its own unless one is shared. */
+  queue: InferenceQueue;
   executionProvider: ExecutionProvider;
   /** ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose. */
   threads: number;
+  /** Where a warning (CUDA unavailable) goes. */
+  warn: (message: string) => void;
 }
 
 let cudaFallbackLogged = false;
@@ -128,21 +131,34 @@ export async function openSession(entry: ModelEntry, options: SessionOptions): P
       if (!cudaFallbackLogged) {
         cudaFallbackLogged = true;
         const reason = (error as Error).message.split('\n')[0].slice(0, 160);
-        log.warn(`CUDA execution provider unavailable, using CPU (${reason})`);
+        options.warn(`CUDA execution provider unavailable, using CPU (${reason})`);
       }
     }
   }
   return ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
 }
 
-/** Runs of all models, one at a time: ONNX Runtime spreads each run over the cores, concurrent runs only contend. */
-let inferenceQueue: Promise<unknown> = Promise.resolve();
+/**
+ * Runs inference calls one at a time: ONNX Runtime spreads each run over the cores, so concurrent runs of one
+ * pipeline only contend. Each pipeline makes its own; pipelines given the same queue take turns.
+ */
+export class InferenceQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /** Runs `task` after every task queued before it has settled. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
 
 /** A network of the manifest with its session; each run is timed on the clock under `stage`. */
 export class OnnxModel {
   private constructor(
     readonly entry: ModelEntry,
     private readonly session: ort.InferenceSession,
+    private readonly queue: InferenceQueue,
     private readonly clock: StageClock,
     private readonly stage: string,
   ) {}
@@ -155,7 +171,7 @@ export class OnnxModel {
     stage: string,
   ): Promise<OnnxModel> {
     const entry = modelEntry(id, kind);
-    return new OnnxModel(entry, await openSession(entry, options), clock, stage);
+    return new OnnxModel(entry, await openSession(entry, options), options.queue, clock, stage);
   }
 
   get outputNames(): readonly string[] {
@@ -165,8 +181,6 @@ export class OnnxModel {
   /** Runs the network on one NCHW float input. */
   run(data: Float32Array, dims: number[]): Promise<ort.InferenceSession.ReturnType> {
     const feeds = { [this.entry.input.name]: new ort.Tensor('float32', data, dims) };
-    const result = inferenceQueue.then(() => this.clock.time(this.stage, () => this.session.run(feeds)));
-    inferenceQueue = result.catch(() => undefined);
-    return result;
+    return this.queue.run(() => this.clock.time(this.stage, () => this.session.run(feeds)));
   }
 }

@@ -8,7 +8,7 @@ import { fetchImage } from './fetch/safe-fetch.js';
 import type { FetchLimits } from './fetch/source-error.js';
 import { decodeImage } from './image.js';
 import { detectAnyOrientation } from './orientation.js';
-import type { SessionOptions } from './models.js';
+import { InferenceQueue, type SessionOptions } from './models.js';
 import type { GroupImagesOptions } from './result.js';
 import type { AnalysedFace, AnalysedImage, DecodedImage, DetectedFace, FaceDetector } from './types.js';
 
@@ -44,6 +44,17 @@ function readSource(source: ImageSource, limits: FetchLimits): Promise<Buffer> {
   return source.read();
 }
 
+/** Options of FacePipeline.create: the configuration, and how the pipeline runs among others. */
+export interface PipelineOptions extends ConfigOverrides {
+  /**
+   * Runs this pipeline's inference calls one at a time. Each pipeline has its own queue, so pipelines in one
+   * process run side by side; pipelines given the same queue take turns (as when they share the cores).
+   */
+  inferenceQueue?: InferenceQueue;
+  /** Where warnings go (the CUDA provider unavailable); default: stderr. */
+  onWarning?: (message: string) => void;
+}
+
 /** Photo → faces → aligned crops → embeddings, on the configured detector, embedder and device. */
 export class FacePipeline {
   private constructor(
@@ -54,12 +65,15 @@ export class FacePipeline {
     readonly embedder: Embedder,
   ) {}
 
-  static async create(overrides: ConfigOverrides = {}): Promise<FacePipeline> {
+  static async create(options: PipelineOptions = {}): Promise<FacePipeline> {
+    const { inferenceQueue, onWarning, ...overrides } = options;
     const config = resolveConfig(overrides);
     const session: SessionOptions = {
       modelsDir: config.modelsDir,
+      queue: inferenceQueue ?? new InferenceQueue(),
       executionProvider: config.executionProvider,
       threads: config.threads,
+      warn: onWarning ?? ((message) => process.stderr.write(`[facegroup] warning: ${message}\n`)),
     };
     const clock = new StageClock();
     const [detector, embedder] = await Promise.all([

@@ -1,8 +1,7 @@
-import type { ConfigOverrides } from './config.js';
-import { FacePipeline, type ImageSource, type Progress } from './pipeline.js';
+import { FacePipeline, type ImageSource, type PipelineOptions, type Progress } from './pipeline.js';
 import { groupImages, type ImageResult, type Person } from './grouping/result.js';
 
-export interface FaceRecognitionOptions extends ConfigOverrides {
+export interface FaceRecognitionOptions extends PipelineOptions {
   onProgress?: (progress: Progress) => void;
   /** Reuse an open pipeline (models loaded once) across calls. */
   pipeline?: FacePipeline;

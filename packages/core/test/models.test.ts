@@ -1,9 +1,9 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultModelsDir, manifest, modelEntry, ModelFileError, modelPath } from '../src/models.js';
-import { shared } from './fixtures.js';
+import { shared } from '../../../test/support/fixtures.js';
 
 describe('model manifest', () => {
   it('lists every model with a checksum and a tensor contract', () => {
@@ -18,8 +18,17 @@ describe('model manifest', () => {
     }
   });
 
-  it('finds the shared models by default and accepts their checksums', async () => {
-    expect(defaultModelsDir()).toBe(join(shared, 'models'));
+  it('looks in FACE_MODELS_DIR, else ~/.facegroup/models, and accepts the shared models\' checksums', async () => {
+    const saved = process.env.FACE_MODELS_DIR;
+    try {
+      delete process.env.FACE_MODELS_DIR;
+      expect(defaultModelsDir()).toBe(join(homedir(), '.facegroup', 'models'));
+      process.env.FACE_MODELS_DIR = join(shared, 'models');
+      expect(defaultModelsDir()).toBe(join(shared, 'models'));
+    } finally {
+      if (saved === undefined) delete process.env.FACE_MODELS_DIR;
+      else process.env.FACE_MODELS_DIR = saved;
+    }
     for (const model of manifest.models) {
       await expect(modelPath(model, defaultModelsDir())).resolves.toBe(join(shared, 'models', model.file));
     }

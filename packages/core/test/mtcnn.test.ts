@@ -5,13 +5,19 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import { decodeImage } from '../src/image.js';
-import { modelEntry, openSession } from '../src/models.js';
+import { InferenceQueue, modelEntry, openSession, type SessionOptions } from '../src/models.js';
 import { StageClock } from '../src/clock.js';
 import { MtcnnDetector } from '../src/mtcnn.js';
-import { CAST_PHOTO, devPhoto, shared } from './fixtures.js';
+import { CAST_PHOTO, devPhoto, shared } from '../../../test/support/fixtures.js';
 
 const config = resolveConfig();
-const session = { modelsDir: config.modelsDir, executionProvider: 'cpu' as const, threads: 1 };
+const session: SessionOptions = {
+  modelsDir: config.modelsDir,
+  queue: new InferenceQueue(),
+  executionProvider: 'cpu',
+  threads: 1,
+  warn: (message) => process.stderr.write(`${message}\n`),
+};
 const mtcnnDir = join(shared, 'models', 'mtcnn');
 
 interface FixtureCase {

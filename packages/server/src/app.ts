@@ -32,7 +32,7 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
   const database = await openDatabase(config.databaseUrl);
   const applied = await migrate(database);
   if (applied.length > 0) console.error(`[facegroup] database migrated: ${applied.join(', ')}`);
-  const pipeline = await FacePipeline.create();
+  const pipeline = await FacePipeline.create(config.pipeline);
   const signer = new UrlSigner(await signingSecret(config.signingSecret, config.dataDir), config.signedUrlSeconds);
   const services = createServices(database.db, pipeline, config, signer);
   const swept = await services.erasure.sweep();

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { FetchLimits } from '@facegroup/core';
+import { configFromEnvironment, type ConfigOverrides, type FetchLimits } from '@facegroup/core';
 import type { GraphQLLimits } from './graphql/limits.js';
 import { repoRoot } from './paths.js';
 
@@ -32,6 +32,8 @@ export interface ServerConfig {
   introspection: boolean;
   /** Requests that add photos (mutations and uploads), per API key and minute. */
   addRequestsPerMinute: number;
+  /** The face pipeline's options: FACE_* variables; models from FACE_MODELS_DIR, else ../shared/models beside the checkout. */
+  pipeline: ConfigOverrides;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     introspection: env.INTROSPECTION !== 'false',
     addRequestsPerMinute: integer(env, 'ADD_REQUESTS_PER_MINUTE', 60),
+    pipeline: { modelsDir: resolve(repoRoot, '..', 'shared', 'models'), ...configFromEnvironment(env) },
   };
   if (config.authDisabled && !isLoopback(config.host)) {
     throw new Error(`AUTH_DISABLED=true is for local experiments: set HOST=127.0.0.1 (or ::1), not "${config.host}"`);
