@@ -4,15 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { groupFaces, l2Normalise, type GroupingFace } from '@facegroup/core';
+import { gaussian, seededRandom } from '../test/support/random.js';
 
 const count = Number(process.argv[2]);
 const real: number[][] = JSON.parse(readFileSync(0, 'utf8'));
-let seed = 12345;
-const uniform = () => {
-  seed = (seed * 1664525 + 1013904223) >>> 0;
-  return (seed + 0.5) / 2 ** 32;
-};
-const gauss = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+const uniform = seededRandom(12345);
+const gauss = gaussian(uniform);
 const dim = real[0].length;
 // Noise of 0.6/sqrt(dim) per coordinate: a drawn face keeps a cosine of about 0.85 to its source.
 const sigma = 0.6 / Math.sqrt(dim);

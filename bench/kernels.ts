@@ -1,13 +1,10 @@
+import { seededRandom } from '../test/support/random.js';
+
 /** Seeded unit rows: reproducible inputs for the micro-benchmarks. */
 export function randomUnitRows(rows: number, dim: number, seed: number): Float32Array {
   const out = new Float32Array(rows * dim);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < out.length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out[i] = (state >>> 0) / 2 ** 32 - 0.5;
-  }
+  const random = seededRandom(seed);
+  for (let i = 0; i < out.length; i++) out[i] = random() - 0.5;
   for (let r = 0; r < rows; r++) {
     let norm = 0;
     for (let c = 0; c < dim; c++) norm += out[r * dim + c] ** 2;

@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '@facegroup/core';
-import { shared } from '../../core/test/fixtures.js';
+import { checkoutRoot as repoRoot, shared } from '../../../test/support/fixtures.js';
 
 /** The whole dev split through `pnpm eval`: the quality bar of the default configuration. */
 describe('pnpm eval on the dev split', () => {

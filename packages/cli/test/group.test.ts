@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '@facegroup/core';
 import type { GroupingResult } from '@facegroup/core';
-import { CAST_PHOTO, devPhoto, shared } from '../../core/test/fixtures.js';
+import { CAST_PHOTO, checkoutRoot as repoRoot, devPhoto, shared } from '../../../test/support/fixtures.js';
 
 const exec = promisify(execFile);
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');

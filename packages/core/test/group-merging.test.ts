@@ -6,22 +6,15 @@ import { groupFaces, type GroupingFace } from '../src/grouping/group-faces.js';
 import { FacePipeline } from '../src/pipeline.js';
 import { groupImages } from '../src/grouping/result.js';
 import type { Box } from '../src/types.js';
-import { shared } from './fixtures.js';
-
-/** A seeded generator, so every run draws the same "faces". */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-}
+import { shared } from '../../../test/support/fixtures.js';
+import { gaussian, seededRandom } from '../../../test/support/random.js';
 
 const dim = 128;
 
 /** Draws unit vectors: directions, and faces at a chosen cosine similarity to a direction. */
 function drawer(seed: number) {
-  const rand = random(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const rand = seededRandom(seed);
+  const gauss = gaussian(rand);
   const direction = () => l2Normalise(Float32Array.from({ length: dim }, gauss));
   /** cos·centre + sin·(a random direction orthogonal to it): similarity `cos` to the centre. */
   const around = (centre: Float32Array, cos: number) => {
@@ -86,7 +79,7 @@ describe('grouping, second pass over clusters', () => {
   it('gives the same persons and suggestions for the same faces in any order', () => {
     const faces = album(9);
     const expected = groupFaces(faces, options);
-    const rand = random(3);
+    const rand = seededRandom(3);
     for (let trial = 0; trial < 5; trial++) {
       const shuffled = [...faces].sort(() => rand() - 0.5);
       expect(groupFaces(shuffled, options)).toEqual(expected);

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { l2Normalise } from '../src/embed.js';
 import { groupFaces, type GroupingFace } from '../src/grouping/group-faces.js';
-
-/** A seeded generator, so every run draws the same "faces". */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-}
+import { gaussian, seededRandom } from '../../../test/support/random.js';
 
 /** `perPerson` faces for each of `persons` identities: a random direction plus noise, one face per photo. */
 function syntheticFaces(persons: number, perPerson: number, noise = 0.6, seed = 7): GroupingFace[] {
-  const rand = random(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const rand = seededRandom(seed);
+  const gauss = gaussian(rand);
   const dim = 128;
   const faces: GroupingFace[] = [];
   for (let p = 0; p < persons; p++) {
@@ -41,7 +34,7 @@ describe('groupFaces', () => {
   it('gives the same persons for the same faces in any order', () => {
     const faces = syntheticFaces(10, 6, 0.9);
     const expected = groupFaces(faces, options);
-    const rand = random(3);
+    const rand = seededRandom(3);
     for (let trial = 0; trial < 5; trial++) {
       const shuffled = [...faces].sort(() => rand() - 0.5);
       expect(groupFaces(shuffled, options)).toEqual(expected);
@@ -60,7 +53,7 @@ describe('groupFaces', () => {
     const opts = { ...options, neighbours: 15, constraints };
     const expected = groupFaces(faces, opts);
     expect(expected.clusters.length).toBeGreaterThan(1);
-    const rand = random(5);
+    const rand = seededRandom(5);
     for (let trial = 0; trial < 3; trial++) {
       const shuffled = [...faces].sort(() => rand() - 0.5);
       expect(groupFaces(shuffled, opts)).toEqual(expected);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/image.js';
 import { FacePipeline } from '../src/pipeline.js';
 import type { AnalysedImage } from '../src/types.js';
-import { CAST_PHOTO, devPhoto } from './fixtures.js';
+import { CAST_PHOTO, devPhoto } from '../../../test/support/fixtures.js';
 import { writeLargeJpeg } from './large-photo.js';
 
 type Box = [number, number, number, number];

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FacePipeline } from '../src/pipeline.js';
-import { CAST_PHOTO, devPhoto } from './fixtures.js';
+import { CAST_PHOTO, devPhoto } from '../../../test/support/fixtures.js';
 import { writeLargeJpeg } from './large-photo.js';
 
 const [, , sideOrPhoto, child] = process.argv;

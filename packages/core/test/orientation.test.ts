@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { faceRecognition } from '../src/recognition.js';
-import { shared } from './fixtures.js';
+import { shared } from '../../../test/support/fixtures.js';
 
 /** Photos turned by an EXIF tag, or turned with no tag at all, each grouped with the dev photo it came from. */
 describe('turned photos', () => {

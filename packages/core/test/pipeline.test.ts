@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FacePipeline } from '../src/pipeline.js';
 import { faceRecognition } from '../src/recognition.js';
-import { CAST_PHOTO, devPhoto, NO_FACE_PHOTO, orientationPhoto } from './fixtures.js';
+import { CAST_PHOTO, devPhoto, NO_FACE_PHOTO, orientationPhoto } from '../../../test/support/fixtures.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, v, i) => sum + v * b[i], 0);
 

@@ -1,16 +1,7 @@
 // Plain TypeScript reference implementations (double precision) for the native functions.
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' seeded generator, so failures reproduce. */
+export { seededRandom as rng } from '../../../test/support/random.js';
 
 export function randomFloats(n: number, random: () => number, lo = -1, hi = 1): Float32Array {
   const out = new Float32Array(n);

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import { FacePipeline, groupImages, repoRoot, type AnalysedImage, type Box, type GroupingResult } from '@facegroup/core';
+import { FacePipeline, groupImages, type AnalysedImage, type Box, type GroupingResult } from '@facegroup/core';
 import sharp from 'sharp';
+import { devPhotos, evalDir } from '../../../test/support/fixtures.js';
 import { TILE_CONTEXT, TILE_SIZE } from '../src/index.js';
 
-/** The workplace's labelled photos beside the checkout (never committed). */
-export const evalDir = resolve(repoRoot, '..', 'shared', 'eval');
-export const devPhotos = resolve(evalDir, 'dev', 'photos');
+export { devPhotos, evalDir };
 
 /**
  * Three identities with three photos each, the six-face Friends cast photo (Jennifer Aniston among them), a
