@@ -6,7 +6,8 @@ import type { Db } from '../db/client.js';
 import { IngestQueue } from '../jobs/ingest.queue.js';
 import { OwnerRepository } from '../repositories/owner.repository.js';
 import { LocalFiles } from '../sources/local-files.js';
-import { BlobStore } from '../storage/blob-store.js';
+import { FileBlobStore, type BlobStore } from '../storage/blob-store.js';
+import { S3BlobStore } from '../storage/s3-blob-store.js';
 import { Originals } from '../storage/originals.js';
 import { AuthService } from './auth.service.js';
 import { CorrectionService } from './correction.service.js';
@@ -25,7 +26,7 @@ export type Services = ReturnType<typeof createServices>;
 /** Wires the services over one database and one pipeline (models loaded once per process). */
 export function createServices(db: Db, pipeline: FacePipeline, config: ServerConfig, signer: UrlSigner) {
   const lock = new GroupLock();
-  const blobs = new BlobStore(join(config.dataDir, 'blobs'));
+  const blobs: BlobStore = config.s3 ? new S3BlobStore(config.s3) : new FileBlobStore(join(config.dataDir, 'blobs'));
   const files = new LocalFiles(config.importRoots);
   const originals = new Originals(blobs, files);
   const grouping = new GroupingService(db, pipeline, lock);
