@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorization, gql, gqlError, request, type Api } from './graphql.js';
-import { createApiKey, devPhotos, repoRoot, startServer, type RunningServer } from './server.js';
+import { apikey, createApiKey, devPhotos, startServer, type RunningServer } from './server.js';
 
 const PHOTOS = ['jpd_0d54927c.jpg', 'jpd_10a0ff5e.jpg', 'afr_1911e47a.jpg'];
 const NEVER = '00000000-0000-4000-8000-00000000dead';
@@ -98,7 +98,7 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       for (const photo of PHOTOS) await copyFile(join(devPhotos, photo), join(album, photo));
       await mkdir(join(roots, 'empty', 'nobody'), { recursive: true });
       server = await startServer(env());
-      other = { url: server.url, key: createApiKey(env(), 'mallory') };
+      other = { url: server.url, key: await createApiKey(env(), 'mallory') };
       groupId = (await gql(server, `mutation { createGroup(name: "Lisbon") { id } }`)).createGroup.id;
       await gql(server, `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p, user: "ann") { id } }`, {
         g: groupId,
@@ -229,12 +229,12 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       });
 
       it('stops accepting a key once it is revoked', async () => {
-        const spare = { url: server.url, key: createApiKey(env(), 'mallory') };
+        const spare = { url: server.url, key: await createApiKey(env(), 'mallory') };
         expect((await gql(spare, '{ groups { id } }')).groups).toEqual([]);
-        const list = execFileSync(process.execPath, ['--import', 'tsx', 'packages/server/src/apikey.ts', 'list'], { cwd: repoRoot, env: { ...process.env, ...env() }, encoding: 'utf8' });
+        const list = await apikey(env(), 'list');
         expect(list).not.toContain(spare.key);
         const id = list.split('\n').find((line) => line.includes(spare.key.slice(0, 9)))!.split('\t')[0];
-        execFileSync(process.execPath, ['--import', 'tsx', 'packages/server/src/apikey.ts', 'revoke', id], { cwd: repoRoot, env: { ...process.env, ...env() } });
+        await apikey(env(), 'revoke', id);
         const { result } = await attempt('a revoked key', () => request(spare, '{ groups { id } }').then(codeOf), String);
         expect(result).toBe('UNAUTHENTICATED');
       });

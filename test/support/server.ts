@@ -1,9 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const devPhotos = resolve(repoRoot, '..', 'shared', 'eval', 'dev', 'photos');
+
+const execFileAsync = promisify(execFile);
 
 export interface RunningServer {
   url: string;
@@ -51,12 +54,18 @@ export function startServer(env: Record<string, string> & { DATA_DIR: string }):
   });
 }
 
-/** A new API key for an owner, made as a person would: `pnpm -s apikey create <owner>`. */
-export function createApiKey(env: { DATABASE_URL: string; DATA_DIR: string }, owner: string): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', 'packages/server/src/apikey.ts', 'create', owner], {
+/**
+ * Runs `pnpm apikey <args>` as a person would, and returns what it printed on stdout. Asynchronously: a test
+ * blocked for seconds would find its pooled connections to the server closed meanwhile.
+ */
+export async function apikey(env: { DATABASE_URL: string; DATA_DIR: string }, ...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'packages/server/src/apikey.ts', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).trim();
+  });
+  return stdout.trim();
 }
+
+/** A new API key for an owner: `pnpm -s apikey create <owner>`. */
+export const createApiKey = (env: { DATABASE_URL: string; DATA_DIR: string }, owner: string) => apikey(env, 'create', owner);
