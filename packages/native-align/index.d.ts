@@ -1,3 +1,11 @@
+/*
+ * warpFaces, resizeArea, cosineMatrix and topK each have an ...Async variant with the same arguments and result:
+ * it validates its arguments at once (a bad one rejects the promise with the error the synchronous function
+ * throws), computes on the libuv thread pool, and resolves with the result, so the event loop runs meanwhile.
+ * The typed arrays passed in are read while the promise is pending: do not change or transfer them until it
+ * settles.
+ */
+
 /** Interleaved 2-D points x0, y0, x1, y1, ... */
 export type Points = Float32Array | Float64Array | readonly number[];
 
@@ -40,6 +48,7 @@ export function warpFaces(
   transforms: Float64Array,
   options: WarpOptions,
 ): Float32Array;
+export function warpFacesAsync(...args: Parameters<typeof warpFaces>): Promise<Float32Array>;
 
 export interface ResizeOptions {
   /** Channel order of the output planes. */
@@ -68,6 +77,7 @@ export function resizeArea(
   outHeight: number,
   options: ResizeOptions,
 ): Float32Array;
+export function resizeAreaAsync(...args: Parameters<typeof resizeArea>): Promise<Float32Array>;
 
 export interface CosineOptions {
   /** CPU threads; default: hardware concurrency. */
@@ -80,14 +90,15 @@ export interface CosineOptions {
  * out[i * nb + j]. Rows with zero norm give 0.
  */
 export function cosineMatrix(a: Float32Array, b: Float32Array, dim: number, options?: CosineOptions): Float32Array;
+export function cosineMatrixAsync(...args: Parameters<typeof cosineMatrix>): Promise<Float32Array>;
 
 export interface TopKOptions {
   /** Skip j === i (use when a and b are the same rows). */
   excludeSelf?: boolean;
   /** CPU threads; default: hardware concurrency. */
   threads?: number;
-  /** Only 'cpu' is supported. */
-  device?: 'cpu';
+  /** 'cuda': cosine tiles and per-row selection on the GPU, for min(k, n_b) up to 2048. */
+  device?: Device;
 }
 
 export interface TopKResult {
@@ -99,6 +110,7 @@ export interface TopKResult {
 
 /** The k rows of `b` most cosine-similar to each row of `a`, without materialising the full matrix. */
 export function topK(a: Float32Array, b: Float32Array, dim: number, k: number, options?: TopKOptions): TopKResult;
+export function topKAsync(...args: Parameters<typeof topK>): Promise<TopKResult>;
 
 export interface Backend {
   /** Built with CUDA and a CUDA device is usable now. */

@@ -3,4 +3,16 @@ import { createRequire } from 'node:module';
 
 const binding = createRequire(import.meta.url)('./build/Release/native_align.node');
 
-export const { estimateSimilarity, warpFaces, resizeArea, cosineMatrix, topK, backend, peakGflops } = binding;
+export const {
+  estimateSimilarity,
+  warpFaces,
+  warpFacesAsync,
+  resizeArea,
+  resizeAreaAsync,
+  cosineMatrix,
+  cosineMatrixAsync,
+  topK,
+  topKAsync,
+  backend,
+  peakGflops,
+} = binding;

@@ -1,9 +1,16 @@
 // N-API bindings: argument validation and conversion only; the work happens in the na:: core.
+// Each function is validated on the JS thread into a Call, which then runs either right there
+// (warpFaces) or on the libuv thread pool behind a promise (warpFacesAsync).
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <new>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "native_align.h"
 #ifdef NATIVE_ALIGN_HAS_CUDA
@@ -125,9 +132,17 @@ bool cudaOption(Env env, const char* fn, const Napi::Object& opts, bool supporte
 #endif
 }
 
+constexpr const char* kOutOfMemory = "native-align: out of memory";
+
+// An error while computing, where no JS value may be touched: it becomes a JS error afterwards.
+struct Failure {
+  bool range;  // RangeError, else Error
+  std::string message;
+};
+
 #ifdef NATIVE_ALIGN_HAS_CUDA
-void checkCuda(Env env, const char* fn, const std::string& err) {
-  if (!err.empty()) throw Napi::Error::New(env, std::string(fn) + ": CUDA error: " + err);
+void checkCuda(const char* fn, const std::string& err) {
+  if (!err.empty()) throw Failure{false, std::string(fn) + ": CUDA error: " + err};
 }
 #endif
 
@@ -146,6 +161,30 @@ void expectArgs(const CallbackInfo& info, const char* fn, size_t n, const char* 
   if (info.Length() < n)
     typeError(info.Env(), fn, "expected " + std::string(signature) + ", got " + std::to_string(info.Length()) +
                                   " argument(s)");
+}
+
+// A validated call. `run` reads the call's typed arrays and writes into `result`'s, both through raw
+// pointers taken here, and touches no JS value, so it may run on another thread; the async path
+// holds references to `pinned` and `result` meanwhile so that neither is collected.
+struct Call {
+  std::function<void()> run;  // throws Failure or std::bad_alloc
+  Value result;
+  std::vector<Value> pinned;
+};
+
+std::optional<Failure> compute(const std::function<void()>& run) {
+  try {
+    run();
+    return std::nullopt;
+  } catch (const Failure& f) {
+    return f;
+  } catch (const std::bad_alloc&) {
+    return Failure{true, kOutOfMemory};
+  }
+}
+
+Napi::Error toError(Env env, const Failure& f) {
+  return f.range ? Napi::RangeError::New(env, f.message) : Napi::Error::New(env, f.message);
 }
 
 // ---- estimateSimilarity(src, dst) -------------------------------------------------------------
@@ -225,7 +264,7 @@ void normalisationOptions(Env env, const char* fn, const Napi::Object& opts, int
   }
 }
 
-Value WarpFaces(const CallbackInfo& info) {
+Call WarpFaces(const CallbackInfo& info) {
   constexpr const char* fn = "warpFaces";
   Env env = info.Env();
   expectArgs(info, fn, 6, "(image, width, height, channels, transforms, options)");
@@ -253,39 +292,44 @@ Value WarpFaces(const CallbackInfo& info) {
   for (size_t f = 0; f < job.count; ++f)
     if (!na::invertAffine(transforms.Data() + 6 * f, inverse.data() + 6 * f))
       rangeError(env, fn, "transform " + std::to_string(f) + " is not invertible (or not finite)");
-  job.inverse = inverse.data();
 
   auto out = newArray<float>(env, fn, job.count * 3 * job.size * job.size);
-  if (cuda) {
+  float* dst = out.Data();
+  auto run = [job, inverse = std::move(inverse), dst, cuda, threads] {
+    na::WarpJob j = job;
+    j.inverse = inverse.data();
+    if (cuda) {
 #ifdef NATIVE_ALIGN_HAS_CUDA
-    checkCuda(env, fn, na::cuda::warpFaces(job, out.Data()));
+      checkCuda(fn, na::cuda::warpFaces(j, dst));
 #endif
-  } else {
-    na::warpFaces(job, out.Data(), threads);
-  }
-  return out;
+    } else {
+      na::warpFaces(j, dst, threads);
+    }
+  };
+  return {run, out, {info[0]}};
 }
 
 // ---- resizeArea(image, width, height, channels, regions, outWidth, outHeight, options) ----------
-Value ResizeArea(const CallbackInfo& info) {
+Call ResizeArea(const CallbackInfo& info) {
   constexpr const char* fn = "resizeArea";
   Env env = info.Env();
   expectArgs(info, fn, 8, "(image, width, height, channels, regions, outWidth, outHeight, options)");
   const ImageArgs image = imageArgs(info, fn);
   if (!isTyped(info[4], napi_int32_array)) typeError(env, fn, "regions must be an Int32Array, got " + describe(info[4]));
-  const auto regions = info[4].As<Napi::Int32Array>();
-  if (regions.ElementLength() % 4)
-    rangeError(env, fn, "regions length " + std::to_string(regions.ElementLength()) +
+  const auto regionArray = info[4].As<Napi::Int32Array>();
+  if (regionArray.ElementLength() % 4)
+    rangeError(env, fn, "regions length " + std::to_string(regionArray.ElementLength()) +
                             " is not a multiple of 4 (x, y, width, height per region)");
+  // A copy (4 integers a region): what was validated is what runs, even if the caller changes the array.
+  std::vector<int32_t> regions(regionArray.Data(), regionArray.Data() + regionArray.ElementLength());
   na::ResizeJob job{};
   job.image = image.data;
   job.width = image.width;
   job.height = image.height;
   job.channels = image.channels;
-  job.regions = regions.Data();
-  job.count = regions.ElementLength() / 4;
+  job.count = regions.size() / 4;
   for (size_t r = 0; r < job.count; ++r) {
-    const int32_t* region = job.regions + 4 * r;
+    const int32_t* region = regions.data() + 4 * r;
     if (region[2] < 1 || region[3] < 1 || region[2] > (1 << 20) || region[3] > (1 << 20))
       rangeError(env, fn, "region " + std::to_string(r) + " must be 1 to 2^20 pixels wide and high");
   }
@@ -294,8 +338,14 @@ Value ResizeArea(const CallbackInfo& info) {
   const Napi::Object opts = optionsArg(info, fn, 7);
   normalisationOptions(env, fn, opts, job.srcChannel, job.mean, job.invStd);
   auto out = newArray<float>(env, fn, job.count * 3 * job.outWidth * job.outHeight);
-  na::resizeArea(job, out.Data(), threadsOption(env, fn, opts));
-  return out;
+  float* dst = out.Data();
+  const int threads = threadsOption(env, fn, opts);
+  auto run = [job, regions = std::move(regions), dst, threads] {
+    na::ResizeJob j = job;
+    j.regions = regions.data();
+    na::resizeArea(j, dst, threads);
+  };
+  return {run, out, {info[0]}};
 }
 
 // ---- cosineMatrix(a, b, dim, options?) / topK(a, b, dim, k, options?) --------------------------
@@ -320,7 +370,7 @@ Rows rowsArgs(const CallbackInfo& info, const char* fn) {
   return {a.Data(), b.Data(), a.ElementLength() / dim, b.ElementLength() / dim, dim};
 }
 
-Value CosineMatrix(const CallbackInfo& info) {
+Call CosineMatrix(const CallbackInfo& info) {
   constexpr const char* fn = "cosineMatrix";
   Env env = info.Env();
   expectArgs(info, fn, 3, "(a, b, dim, options?)");
@@ -330,17 +380,20 @@ Value CosineMatrix(const CallbackInfo& info) {
   const bool cuda = cudaOption(env, fn, opts, true);
 
   auto out = newArray<float>(env, fn, r.na * r.nb);
-  if (cuda) {
+  float* dst = out.Data();
+  auto run = [r, dst, cuda, threads] {
+    if (cuda) {
 #ifdef NATIVE_ALIGN_HAS_CUDA
-    checkCuda(env, fn, na::cuda::cosineMatrix(r.a, r.na, r.b, r.nb, r.dim, out.Data()));
+      checkCuda(fn, na::cuda::cosineMatrix(r.a, r.na, r.b, r.nb, r.dim, dst));
 #endif
-  } else {
-    na::cosineMatrix(r.a, r.na, r.b, r.nb, r.dim, out.Data(), threads);
-  }
-  return out;
+    } else {
+      na::cosineMatrix(r.a, r.na, r.b, r.nb, r.dim, dst, threads);
+    }
+  };
+  return {run, out, {info[0], info[1]}};
 }
 
-Value TopK(const CallbackInfo& info) {
+Call TopK(const CallbackInfo& info) {
   constexpr const char* fn = "topK";
   Env env = info.Env();
   expectArgs(info, fn, 4, "(a, b, dim, k, options?)");
@@ -352,15 +405,30 @@ Value TopK(const CallbackInfo& info) {
   if (!ex.IsUndefined() && !ex.IsBoolean()) typeError(env, fn, "options.excludeSelf must be a boolean");
   const bool excludeSelf = ex.IsBoolean() && ex.As<Napi::Boolean>().Value();
   const int threads = threadsOption(env, fn, opts);
-  cudaOption(env, fn, opts, false);
+  const bool cuda = cudaOption(env, fn, opts, true);
+#ifdef NATIVE_ALIGN_HAS_CUDA
+  if (cuda && std::min(k, r.nb) > na::cuda::kTopKMaxK)
+    rangeError(env, fn, "k must be at most " + std::to_string(na::cuda::kTopKMaxK) + " with device 'cuda', got " +
+                            std::to_string(k));
+#endif
 
   auto indices = newArray<int32_t>(env, fn, r.na * k);
   auto scores = newArray<float>(env, fn, r.na * k);
-  na::topK(r.a, r.na, r.b, r.nb, r.dim, k, excludeSelf, indices.Data(), scores.Data(), threads);
   Napi::Object result = Napi::Object::New(env);
   result.Set("indices", indices);
   result.Set("scores", scores);
-  return result;
+  int32_t* idx = indices.Data();
+  float* sc = scores.Data();
+  auto run = [r, k, excludeSelf, idx, sc, cuda, threads] {
+    if (cuda) {
+#ifdef NATIVE_ALIGN_HAS_CUDA
+      checkCuda(fn, na::cuda::topK(r.a, r.na, r.b, r.nb, r.dim, k, excludeSelf, idx, sc));
+#endif
+    } else {
+      na::topK(r.a, r.na, r.b, r.nb, r.dim, k, excludeSelf, idx, sc, threads);
+    }
+  };
+  return {run, result, {info[0], info[1]}};
 }
 
 // ---- backend() ----------------------------------------------------------------------------------
@@ -390,16 +458,70 @@ Value Guarded(const CallbackInfo& info) {
   try {
     return F(info);
   } catch (const std::bad_alloc&) {
-    throw Napi::RangeError::New(info.Env(), "native-align: out of memory");
+    throw Napi::RangeError::New(info.Env(), kOutOfMemory);
   }
+}
+
+using Prepare = Call (*)(const CallbackInfo&);
+
+template <Prepare P>
+Value Sync(const CallbackInfo& info) {
+  const Call call = P(info);
+  if (const auto failure = compute(call.run)) throw toError(info.Env(), *failure);
+  return call.result;
+}
+
+// Runs a call on the libuv thread pool and settles its promise back on the JS thread.
+class CallWorker : public Napi::AsyncWorker {
+ public:
+  CallWorker(Napi::Env env, const char* name, Napi::Promise::Deferred deferred, const Call& call)
+      : Napi::AsyncWorker(env, name), deferred_(deferred), run_(call.run), result_(Napi::Persistent(call.result)) {
+    for (const Value& v : call.pinned) pinned_.push_back(Napi::Persistent(v));
+  }
+  void Execute() override { failure_ = compute(run_); }
+  void OnOK() override {
+    if (failure_)
+      deferred_.Reject(toError(Env(), *failure_).Value());
+    else
+      deferred_.Resolve(result_.Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::function<void()> run_;
+  Napi::Reference<Value> result_;
+  std::vector<Napi::Reference<Value>> pinned_;
+  std::optional<Failure> failure_;
+};
+
+// Invalid arguments reject the promise with the error the synchronous function throws.
+template <Prepare P>
+Value Async(const CallbackInfo& info) {
+  Env env = info.Env();
+  auto deferred = Napi::Promise::Deferred::New(env);
+  try {
+    (new CallWorker(env, "native-align", deferred, P(info)))->Queue();
+  } catch (const Napi::Error& e) {
+    deferred.Reject(e.Value());
+  } catch (const std::bad_alloc&) {
+    deferred.Reject(Napi::RangeError::New(env, kOutOfMemory).Value());
+  }
+  return deferred.Promise();
+}
+
+// Registers name (synchronous) and nameAsync (a promise).
+template <Prepare P>
+void exportCall(Env env, Napi::Object exports, const std::string& name) {
+  exports.Set(name, Napi::Function::New<Guarded<Sync<P>>>(env, name));
+  exports.Set(name + "Async", Napi::Function::New<Async<P>>(env, name + "Async"));
 }
 
 Napi::Object Init(Env env, Napi::Object exports) {
   exports.Set("estimateSimilarity", Napi::Function::New<Guarded<EstimateSimilarity>>(env, "estimateSimilarity"));
-  exports.Set("warpFaces", Napi::Function::New<Guarded<WarpFaces>>(env, "warpFaces"));
-  exports.Set("resizeArea", Napi::Function::New<Guarded<ResizeArea>>(env, "resizeArea"));
-  exports.Set("cosineMatrix", Napi::Function::New<Guarded<CosineMatrix>>(env, "cosineMatrix"));
-  exports.Set("topK", Napi::Function::New<Guarded<TopK>>(env, "topK"));
+  exportCall<WarpFaces>(env, exports, "warpFaces");
+  exportCall<ResizeArea>(env, exports, "resizeArea");
+  exportCall<CosineMatrix>(env, exports, "cosineMatrix");
+  exportCall<TopK>(env, exports, "topK");
   exports.Set("backend", Napi::Function::New<Guarded<Backend>>(env, "backend"));
   exports.Set("peakGflops", Napi::Function::New<Guarded<PeakGflops>>(env, "peakGflops"));
   return exports;

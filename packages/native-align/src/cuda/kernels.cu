@@ -1,7 +1,9 @@
-// CUDA kernels for warpFaces and cosineMatrix. The CUDA runtime is linked statically and loads
+// CUDA kernels for warpFaces, cosineMatrix and topK. The CUDA runtime is linked statically and loads
 // the driver lazily, so the addon still loads (and reports cuda: false) where no driver exists.
 #include <cuda_runtime.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "cuda_api.h"
@@ -47,10 +49,11 @@ std::string run(F&& f) {
 struct WarpParams {
   int width, height, channels, size;
   int srcChannel[3];
-  float mean[3], invStd[3];
+  double mean[3], invStd[3];
 };
 
-// One thread per output pixel; same arithmetic as warp.cc.
+// One thread per output pixel; the arithmetic of warp.cc, in double as there, so that the crops (and the
+// embeddings of a GPU worker) match the CPU's to rounding.
 __global__ void warpKernel(const uint8_t* __restrict__ image, const double* __restrict__ inverse, size_t count,
                            WarpParams p, float* __restrict__ out) {
   const size_t plane = static_cast<size_t>(p.size) * p.size;
@@ -61,11 +64,11 @@ __global__ void warpKernel(const uint8_t* __restrict__ image, const double* __re
   const double* mi = inverse + 6 * f;
   const double sx = mi[0] * x + mi[1] * y + mi[2];
   const double sy = mi[3] * x + mi[4] * y + mi[5];
-  float v[4] = {0, 0, 0, 0};
+  double v[3] = {0, 0, 0};
   if (sx > -1 && sx < p.width && sy > -1 && sy < p.height) {
     const int x0 = static_cast<int>(floor(sx)), y0 = static_cast<int>(floor(sy));
-    const float fx = static_cast<float>(sx - x0), fy = static_cast<float>(sy - y0);
-    const float wt[4] = {(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy};
+    const double fx = sx - x0, fy = sy - y0;
+    const double wt[4] = {(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy};
     for (int n = 0; n < 4; ++n) {
       const int px = x0 + (n & 1), py = y0 + (n >> 1);
       if (px < 0 || py < 0 || px >= p.width || py >= p.height) continue;
@@ -74,7 +77,8 @@ __global__ void warpKernel(const uint8_t* __restrict__ image, const double* __re
     }
   }
   for (int c = 0; c < 3; ++c)
-    out[(f * 3 + c) * plane + static_cast<size_t>(y) * p.size + x] = (v[p.srcChannel[c]] - p.mean[c]) * p.invStd[c];
+    out[(f * 3 + c) * plane + static_cast<size_t>(y) * p.size + x] =
+        static_cast<float>((v[p.srcChannel[c]] - p.mean[c]) * p.invStd[c]);
 }
 
 // One warp per row: inverse L2 norm (0 for zero rows, which makes their cosines 0).
@@ -132,6 +136,122 @@ __global__ void cosineKernel(const float* __restrict__ A, const float* __restric
   }
 }
 
+// ---- topK: a tile of score rows by cosineKernel, then each row's best by selectKernel ----
+
+constexpr int SELECT_THREADS = 256;
+
+// -0 and +0 tie, as on the CPU.
+__device__ __forceinline__ float canonical(float s) { return s == 0.0f ? 0.0f : s; }
+
+// Unsigned key in the order of the scores.
+__device__ __forceinline__ uint32_t orderKey(float s) {
+  const uint32_t u = __float_as_uint(canonical(s));
+  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+// One block per row of a score tile (first row of the tile: firstRow of a). Writes the row's best
+// want = min(cap, candidates) columns to out[row * cap ...], sorted by score, ties to the lower index, and
+// pads the rest with -1 / -Infinity. Candidates are as on the CPU: not the row itself when excludeSelf, and a
+// score above -Infinity (which also leaves out NaN). The want-th best key is found exactly by radix selection
+// (4 passes of 8 bits), its ties are taken by lowest index, and the few kept are ranked in shared memory.
+__global__ void selectKernel(const float* __restrict__ tile, size_t nb, unsigned cap, size_t firstRow, bool excludeSelf,
+                             int32_t* __restrict__ outIndex, float* __restrict__ outScore) {
+  extern __shared__ unsigned char shared[];
+  float* keptScore = reinterpret_cast<float*>(shared);  // cap scores, then cap indices
+  int32_t* keptIndex = reinterpret_cast<int32_t*>(keptScore + cap);
+  __shared__ unsigned hist[256];
+  __shared__ unsigned warpTies[SELECT_THREADS / 32];
+  __shared__ unsigned want, need, above, taken;
+  __shared__ uint32_t chosen;
+
+  const size_t r = blockIdx.x;
+  const float* row = tile + r * nb;
+  const size_t self = excludeSelf ? firstRow + r : ~size_t{0};
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const auto candidate = [&](size_t j, float s) { return j != self && s > -INFINITY; };
+
+  // need: how many of the keys that match the bits chosen so far are still to take, from the top.
+  uint32_t prefix = 0, mask = 0;
+  for (int pass = 0; pass < 4; ++pass) {
+    const int shift = 24 - 8 * pass;
+    for (int b = tid; b < 256; b += blockDim.x) hist[b] = 0;
+    __syncthreads();
+    for (size_t j = tid; j < nb; j += blockDim.x) {
+      const float s = row[j];
+      if (!candidate(j, s)) continue;
+      const uint32_t key = orderKey(s);
+      if ((key & mask) == prefix) atomicAdd(&hist[(key >> shift) & 255u], 1u);
+    }
+    __syncthreads();
+    if (tid == 0) {
+      if (pass == 0) {
+        unsigned total = 0;
+        for (int b = 0; b < 256; ++b) total += hist[b];
+        want = need = min(total, cap);
+      }
+      // The bin holding the need-th largest key; the keys in bins above it are all taken.
+      unsigned higher = 0;
+      int b = 255;
+      while (b > 0 && higher + hist[b] < need) higher += hist[b--];
+      need -= higher;
+      chosen = prefix | (static_cast<uint32_t>(b) << shift);
+    }
+    __syncthreads();
+    if (want == 0) break;
+    prefix = chosen;
+    mask |= 255u << shift;
+  }
+
+  const unsigned kept = want;
+  if (kept > 0) {
+    // prefix is now the want-th best key: take every key above it, and its ties from the lowest index.
+    const unsigned ties = need, aboveCount = kept - need;
+    if (tid == 0) above = taken = 0;
+    __syncthreads();
+    for (size_t base = 0; base < nb; base += blockDim.x) {
+      const size_t j = base + tid;
+      const float s = j < nb ? canonical(row[j]) : 0.0f;
+      const bool ok = j < nb && candidate(j, s);
+      const uint32_t key = ok ? orderKey(s) : 0;
+      if (ok && key > prefix) {
+        const unsigned at = atomicAdd(&above, 1u);
+        keptScore[at] = s;
+        keptIndex[at] = static_cast<int32_t>(j);
+      }
+      const bool tie = ok && key == prefix;
+      // Rank of this tie among the chunk's, in index order: ballots within the warp, counts across warps.
+      const unsigned ballot = __ballot_sync(0xffffffffu, tie);
+      if (lane == 0) warpTies[warp] = __popc(ballot);
+      __syncthreads();
+      unsigned rank = __popc(ballot & ((1u << lane) - 1u)), chunkTies = 0;
+      for (int w = 0; w < SELECT_THREADS / 32; ++w) {
+        if (w < warp) rank += warpTies[w];
+        chunkTies += warpTies[w];
+      }
+      const unsigned before = taken;
+      if (tie && before + rank < ties) {
+        keptScore[aboveCount + before + rank] = s;
+        keptIndex[aboveCount + before + rank] = static_cast<int32_t>(j);
+      }
+      __syncthreads();
+      if (tid == 0) taken = before + chunkTies;
+      __syncthreads();
+    }
+    for (unsigned c = tid; c < kept; c += blockDim.x) {
+      const float s = keptScore[c];
+      const int32_t j = keptIndex[c];
+      unsigned rank = 0;
+      for (unsigned o = 0; o < kept; ++o) rank += keptScore[o] > s || (keptScore[o] == s && keptIndex[o] < j);
+      outIndex[r * cap + rank] = j;
+      outScore[r * cap + rank] = s;
+    }
+  }
+  for (unsigned c = kept + tid; c < cap; c += blockDim.x) {
+    outIndex[r * cap + c] = -1;
+    outScore[r * cap + c] = -INFINITY;
+  }
+}
+
 }  // namespace
 
 const std::string& deviceError() {
@@ -157,8 +277,8 @@ std::string warpFaces(const WarpJob& job, float* out) {
     WarpParams p{job.width, job.height, job.channels, job.size, {}, {}, {}};
     for (int c = 0; c < 3; ++c) {
       p.srcChannel[c] = job.srcChannel[c];
-      p.mean[c] = static_cast<float>(job.mean[c]);
-      p.invStd[c] = static_cast<float>(job.invStd[c]);
+      p.mean[c] = job.mean[c];
+      p.invStd[c] = job.invStd[c];
     }
     const size_t threads = job.count * job.size * job.size;
     warpKernel<<<static_cast<unsigned>((threads + 255) / 256), 256>>>(image.get(), inverse.get(), job.count, p,
@@ -181,6 +301,44 @@ std::string cosineMatrix(const float* a, size_t na, const float* b, size_t nb, i
     cosineKernel<<<grid, dim3(16, 16)>>>(A.get(), B.get(), invA.get(), invB.get(), na, nb, dim, C.get());
     check(cudaGetLastError());
     C.download(out, na * nb);
+  });
+}
+
+std::string topK(const float* a, size_t na, const float* b, size_t nb, int dim, size_t k, bool excludeSelf,
+                 int32_t* indices, float* scores) {
+  return run([&] {
+    if (na == 0) return;
+    const size_t cap = std::min(k, nb);
+    if (cap > 0) {
+      // Rows of a per score tile: about 256 MiB of scores, whole 64-row tiles, within the grid's y limit.
+      const size_t budget = (size_t{256} << 20) / sizeof(float) / nb / TILE * TILE;
+      const size_t rows = std::min({std::max<size_t>(budget, TILE), (na + TILE - 1) / TILE * TILE, size_t{65535} * TILE});
+      DeviceArray<float> A(na * dim), B(nb * dim), invA(na), invB(nb), S(rows * nb), bestScore(rows * cap);
+      DeviceArray<int32_t> bestIndex(rows * cap);
+      A.upload(a, na * dim);
+      B.upload(b, nb * dim);
+      invNormKernel<<<static_cast<unsigned>((na * 32 + 255) / 256), 256>>>(A.get(), na, dim, invA.get());
+      invNormKernel<<<static_cast<unsigned>((nb * 32 + 255) / 256), 256>>>(B.get(), nb, dim, invB.get());
+      const size_t sharedBytes = cap * (sizeof(float) + sizeof(int32_t));
+      for (size_t r0 = 0; r0 < na; r0 += rows) {
+        const size_t m = std::min(rows, na - r0);
+        const dim3 grid(static_cast<unsigned>((nb + TILE - 1) / TILE), static_cast<unsigned>((m + TILE - 1) / TILE));
+        cosineKernel<<<grid, dim3(16, 16)>>>(A.get() + r0 * dim, B.get(), invA.get() + r0, invB.get(), m, nb, dim,
+                                             S.get());
+        selectKernel<<<static_cast<unsigned>(m), SELECT_THREADS, sharedBytes>>>(
+            S.get(), nb, static_cast<unsigned>(cap), r0, excludeSelf, bestIndex.get(), bestScore.get());
+        check(cudaGetLastError());
+        // Rows of cap into rows of k; columns past cap are padded below.
+        check(cudaMemcpy2D(indices + r0 * k, k * sizeof(int32_t), bestIndex.get(), cap * sizeof(int32_t),
+                           cap * sizeof(int32_t), m, cudaMemcpyDeviceToHost));
+        check(cudaMemcpy2D(scores + r0 * k, k * sizeof(float), bestScore.get(), cap * sizeof(float),
+                           cap * sizeof(float), m, cudaMemcpyDeviceToHost));
+      }
+    }
+    for (size_t i = 0; i < na; ++i) {
+      std::fill(indices + i * k + cap, indices + (i + 1) * k, -1);
+      std::fill(scores + i * k + cap, scores + (i + 1) * k, -INFINITY);
+    }
   });
 }
 
