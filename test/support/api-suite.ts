@@ -191,6 +191,25 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       }
     });
 
+    it('answers health, readiness and metrics, and logs each request as JSON with its id', async () => {
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ database: true, models: true });
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      expect(value('facegroup_photos_analysed_total')).toBe(UNIQUE_PHOTOS);
+      expect(value('facegroup_queue_depth')).toBe(0);
+      expect(metrics).toMatch(/^facegroup_graphql_request_seconds_count\{status="200"\} [1-9]/m);
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'trace-42', ...authorization(server) },
+        body: JSON.stringify({ query: '{ groups { id } }' }),
+      });
+      expect(response.headers.get('x-request-id')).toBe('trace-42');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const line = server.log().split('\n').find((l) => l.includes('"requestId":"trace-42"'));
+      expect(JSON.parse(line!)).toMatchObject({ level: 'info', msg: 'request', method: 'POST', path: '/graphql', status: 200 });
+    });
+
     it('serves face and photo thumbnails at the URLs of the schema', async () => {
       const [person] = await persons();
       const face = await fetch(person.thumbnailUrl);

@@ -10,6 +10,7 @@ import type { ServerConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { AppError, internalError } from './errors.js';
+import { log } from './log.js';
 import { graphqlLimits } from './graphql/limits.js';
 import { resolvers, type Context } from './graphql/resolvers.js';
 import { createHttpServer } from './http/server.js';
@@ -31,12 +32,12 @@ export interface RunningApp {
 export async function startApp(config: ServerConfig): Promise<RunningApp> {
   const database = await openDatabase(config.databaseUrl);
   const applied = await migrate(database);
-  if (applied.length > 0) console.error(`[facegroup] database migrated: ${applied.join(', ')}`);
+  if (applied.length > 0) log.info('database migrated', { migrations: applied });
   const pipeline = await FacePipeline.create(config.pipeline);
   const signer = new UrlSigner(await signingSecret(config.signingSecret, config.dataDir), config.signedUrlSeconds);
   const services = createServices(database.db, pipeline, config, signer);
   const swept = await services.erasure.sweep();
-  if (swept > 0) console.error(`[facegroup] removed ${swept} files of deleted photos, persons or groups`);
+  if (swept > 0) log.info(`removed ${swept} files of deleted photos, persons or groups`, { files: swept });
   const createdLocalKey = config.authDisabled ? null : await services.auth.ensureLocalKey(config.dataDir);
 
   const limits = graphqlLimits(config.graphql);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SourceError } from '@facegroup/core';
 import { GraphQLError } from 'graphql';
+import { log, stackOf } from './log.js';
 
 export type ErrorCode =
   | 'NOT_FOUND'
@@ -53,9 +54,9 @@ export function asAppError(error: unknown): unknown {
  * An unexpected error as a client sees it: a short message and an id; the full error goes to the log under the same
  * id. Paths, SQL, stack traces and code excerpts stay in the log.
  */
-export function internalError(error: unknown, where: string): { message: string; errorId: string } {
+export function internalError(error: unknown, where: string, requestId?: string): { message: string; errorId: string } {
   const errorId = randomUUID();
-  console.error(JSON.stringify({ level: 'error', errorId, where, error: (error as Error)?.stack ?? String(error) }));
+  log.error('unexpected error', { errorId, requestId, where, error: stackOf(error) });
   return { message: `internal error (id ${errorId})`, errorId };
 }
 

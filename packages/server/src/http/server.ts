@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { ServerConfig } from '../config.js';
 import { AppError, internalError } from '../errors.js';
 import type { Context } from '../graphql/resolvers.js';
+import { log } from '../log.js';
 import type { Services } from '../services/index.js';
 import { IDE_ASSETS, idePage } from './ide.js';
 import { signedRouteOf, UPLOAD, type SignedRoute } from './routes.js';
@@ -19,13 +21,22 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     // A client that goes away mid-request must not take the process with it.
     request.on('error', () => response.destroy());
     response.on('error', () => undefined);
+    const requestId = requestIdOf(request);
+    const started = performance.now();
+    response.setHeader('x-request-id', requestId);
+    response.on('finish', () => {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      const seconds = (performance.now() - started) / 1000;
+      if (path === '/graphql') services.metrics.graphqlSeconds.observe({ status: String(response.statusCode) }, seconds);
+      log.info('request', { requestId, method: request.method, path, status: response.statusCode, ms: Math.round(seconds * 10000) / 10 });
+    });
     route(request, response).catch(async (error) => {
       if (response.headersSent) return response.destroy();
       // A body refused for its size is not read on; another refused body is, so that the client sees the answer.
       if (error instanceof AppError && error.code === 'LIMIT_EXCEEDED' && !request.complete) response.setHeader('connection', 'close');
       else await drainBody(request, response);
       if (error instanceof AppError) return sendJson(response, error.httpStatus, { error: { code: error.code, message: error.message } });
-      const { message, errorId } = internalError(error, `${request.method} ${new URL(request.url ?? '/', 'http://localhost').pathname}`);
+      const { message, errorId } = internalError(error, `${request.method} ${new URL(request.url ?? '/', 'http://localhost').pathname}`, requestId);
       sendJson(response, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message, errorId } });
     });
   });
@@ -43,6 +54,14 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
       return send(response, 200, 'text/html; charset=utf-8', idePage('/graphql'));
     }
     if (path === '/graphql') return graphql(request, response, url);
+    if (path === '/healthz' && request.method === 'GET') return sendJson(response, 200, { status: 'ok' });
+    if (path === '/readyz' && request.method === 'GET') {
+      const checks = await services.health.ready();
+      return sendJson(response, checks.database && checks.models ? 200 : 503, checks);
+    }
+    if (path === '/metrics' && request.method === 'GET') {
+      return send(response, 200, services.metrics.registry.contentType, await services.metrics.registry.metrics());
+    }
     if (path === '/' && request.method === 'GET') return sendJson(response, 200, { graphql: '/graphql' });
     if (path.startsWith('/ide/') && Object.hasOwn(IDE_ASSETS, path.slice(5))) {
       const asset = IDE_ASSETS[path.slice(5)];
@@ -152,6 +171,12 @@ function drainBody(request: IncomingMessage, response: ServerResponse): Promise<
     request.once('error', done);
     request.resume();
   });
+}
+
+/** The caller's `x-request-id` when it is a sane token (a proxy's), else a new one. */
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
 const bodyTooLarge = (maxBytes: number) => new AppError('LIMIT_EXCEEDED', `the request body is larger than the limit of ${maxBytes} bytes`);

@@ -1,6 +1,8 @@
 import { fetchImage, SourceError, type AnalysedImage, type FacePipeline, type FetchLimits } from '@facegroup/core';
 import type { Db } from '../db/client.js';
 import { AppError } from '../errors.js';
+import { log, stackOf } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { replaceFaces, withoutForgottenFaces } from '../repositories/face.repository.js';
 import type { GroupingService } from '../services/grouping.service.js';
 import type { LocalFiles } from '../sources/local-files.js';
@@ -25,6 +27,7 @@ export class IngestQueue {
     private readonly files: LocalFiles,
     private readonly grouping: GroupingService,
     private readonly fetchLimits: FetchLimits,
+    private readonly metrics: Metrics,
   ) {}
 
   async resume(): Promise<void> {
@@ -49,7 +52,7 @@ export class IngestQueue {
       try {
         await this.run(jobId);
       } catch (error) {
-        console.error(`[facegroup] ingest job ${jobId} stopped: ${(error as Error).stack ?? error}`);
+        log.error('ingest job stopped', { jobId, error: stackOf(error) });
       }
     }
   }
@@ -65,11 +68,14 @@ export class IngestQueue {
         take: this.pipeline.config.batchPhotos,
       });
       if (items.length === 0) break;
+      const timer = this.metrics.analysisSeconds.startTimer();
       try {
         await this.analyseBatch(job.groupId, items);
+        timer();
       } catch (error) {
         // An unexpected failure (not a bad photo): report it on the batch's photos rather than retry forever.
-        console.error(`[facegroup] ingest job ${jobId}: batch failed: ${(error as Error).stack ?? error}`);
+        log.error('ingest batch failed', { jobId, error: stackOf(error) });
+        this.metrics.photosFailed.inc(items.length);
         await this.db.jobItem.updateMany({
           where: { id: { in: items.map((item) => item.id) }, status: 'PENDING' },
           data: { status: 'FAILED', errorCode: 'INTERNAL_ERROR', error: `analysis failed: ${(error as Error).message}` },
@@ -89,6 +95,7 @@ export class IngestQueue {
       if ('error' in entry) {
         const code = entry.error instanceof AppError || entry.error instanceof SourceError ? entry.error.code : 'INTERNAL_ERROR';
         await this.finishItem(item.id, 'FAILED', null, code, entry.error.message);
+        this.metrics.photosFailed.inc();
         continue;
       }
       const contentHash = sha256(entry.bytes);
@@ -148,6 +155,7 @@ export class IngestQueue {
           : { status: 'DONE', imageId },
       });
     });
+    (result.error ? this.metrics.photosFailed : this.metrics.photosAnalysed).inc();
   }
 
   private finishItem(id: string, status: 'FAILED' | 'DUPLICATE', imageId: string | null, errorCode?: string, error?: string) {

@@ -4,6 +4,8 @@ import type { UrlSigner } from '../auth/url-signer.js';
 import type { ServerConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import { IngestQueue } from '../jobs/ingest.queue.js';
+import { Metrics } from '../metrics.js';
+import { pendingPhotoCount } from '../repositories/job.repository.js';
 import { OwnerRepository } from '../repositories/owner.repository.js';
 import { LocalFiles } from '../sources/local-files.js';
 import { FileBlobStore, type BlobStore } from '../storage/blob-store.js';
@@ -15,6 +17,7 @@ import { ErasureService } from './erasure.service.js';
 import { GroupLock } from './group-lock.js';
 import { GroupService } from './group.service.js';
 import { GroupingService } from './grouping.service.js';
+import { HealthService } from './health.service.js';
 import { IngestService } from './ingest.service.js';
 import { PictureService } from './picture.service.js';
 import { QueryService } from './query.service.js';
@@ -30,10 +33,13 @@ export function createServices(db: Db, pipeline: FacePipeline, config: ServerCon
   const files = new LocalFiles(config.importRoots);
   const originals = new Originals(blobs, files);
   const grouping = new GroupingService(db, pipeline, lock);
-  const queue = new IngestQueue(db, pipeline, blobs, files, grouping, config.fetch);
+  const metrics = new Metrics(() => pendingPhotoCount(db));
+  const queue = new IngestQueue(db, pipeline, blobs, files, grouping, config.fetch, metrics);
   const thumbnails = new ThumbnailService(db, originals, join(config.dataDir, 'thumbnails'));
   const pictures = new PictureService(db, originals, join(config.dataDir, 'pictures'));
   return {
+    metrics,
+    health: new HealthService(db, () => true),
     auth: new AuthService(new OwnerRepository(db), config.authDisabled),
     signer,
     files,
