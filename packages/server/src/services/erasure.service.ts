@@ -1,7 +1,15 @@
 import type { Db } from '../db/client.js';
 import { badInput, isId, notFound } from '../errors.js';
-import { blobHashesInUse, existing, imageFiles } from '../repositories/erasure.repository.js';
-import { refreshPersons } from '../repositories/person.repository.js';
+import {
+  blobHashesInUse,
+  deleteGroupRows,
+  deleteImageRows,
+  existing,
+  forgetPersonRows,
+  ownedGroup,
+  ownedImages,
+  ownedPerson,
+} from '../repositories/erasure.repository.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { GroupLock } from './group-lock.js';
 import type { PictureService } from './picture.service.js';
@@ -25,14 +33,8 @@ export class ErasureService {
   ) {}
 
   async deleteGroup(owner: string, groupId: string): Promise<string> {
-    await this.ownedGroup(owner, groupId);
-    const files = await this.lock.run(groupId, () =>
-      this.db.$transaction(async (tx) => {
-        const files = await imageFiles(tx, { groupId });
-        await tx.group.delete({ where: { id: groupId } });
-        return files;
-      }),
-    );
+    if (!isId(groupId) || !(await ownedGroup(this.db, owner, groupId))) throw notFound('group', groupId);
+    const files = await this.lock.run(groupId, () => this.db.$transaction((tx) => deleteGroupRows(tx, groupId)));
     await this.thumbnails.removeGroup(groupId);
     await this.pictures.removeGroup(groupId);
     await this.removeUnusedBlobs(files.hashes);
@@ -44,33 +46,17 @@ export class ErasureService {
     const ids = [...new Set(imageIds)];
     if (ids.length === 0) throw badInput('give at least one photo to delete');
     if (ids.length > MAX_IDS) throw badInput(`at most ${MAX_IDS} photos at a time`);
-    const found = await this.db.image.findMany({
-      where: { id: { in: ids.filter(isId) }, group: { ownerId: owner } },
-      select: { id: true, groupId: true },
-    });
+    const found = await ownedImages(this.db, owner, ids.filter(isId));
     const missing = ids.find((id) => !found.some((image) => image.id === id));
     if (missing) throw notFound('image', missing);
     const removedPersonIds: string[] = [];
-    const groups = [...new Set(found.map((image) => image.groupId))];
-    for (const groupId of groups) {
+    for (const groupId of new Set(found.map((image) => image.groupId))) {
       const inGroup = found.filter((image) => image.groupId === groupId).map((image) => image.id);
-      const files = await this.lock.run(groupId, () =>
-        this.db.$transaction(async (tx) => {
-          const files = await imageFiles(tx, { id: { in: inGroup } });
-          const persons = await tx.face.findMany({ where: { imageId: { in: inGroup }, personId: { not: null } }, select: { personId: true } });
-          const personIds = [...new Set(persons.map((face) => face.personId!))];
-          // The job items that brought the photos hold their URL or hash: they go with them.
-          await tx.jobItem.deleteMany({ where: { imageId: { in: inGroup } } });
-          await tx.image.deleteMany({ where: { id: { in: inGroup } } });
-          await refreshPersons(tx, personIds);
-          const remaining = new Set((await tx.person.findMany({ where: { id: { in: personIds } }, select: { id: true } })).map((p) => p.id));
-          removedPersonIds.push(...personIds.filter((id) => !remaining.has(id)));
-          return files;
-        }),
-      );
-      await this.thumbnails.remove(groupId, files);
+      const deleted = await this.lock.run(groupId, () => this.db.$transaction((tx) => deleteImageRows(tx, inGroup)));
+      removedPersonIds.push(...deleted.removedPersonIds);
+      await this.thumbnails.remove(groupId, deleted.files);
       await this.pictures.removeGroup(groupId);
-      await this.removeUnusedBlobs(files.hashes);
+      await this.removeUnusedBlobs(deleted.files.hashes);
     }
     return { imageIds: ids, removedPersonIds };
   }
@@ -81,25 +67,9 @@ export class ErasureService {
    * the face back, and no regroup can.
    */
   async forgetPerson(owner: string, personId: string) {
-    const person = isId(personId) ? await this.db.person.findFirst({ where: { id: personId, group: { ownerId: owner } } }) : null;
+    const person = isId(personId) ? await ownedPerson(this.db, owner, personId) : null;
     if (!person) throw notFound('person', personId);
-    const faceIds = await this.lock.run(person.groupId, () =>
-      this.db.$transaction(async (tx) => {
-        const faces = await tx.face.findMany({
-          where: { personId },
-          select: { id: true, x1: true, y1: true, x2: true, y2: true, image: { select: { contentHash: true } } },
-        });
-        await tx.forgottenFace.createMany({
-          data: faces.map(({ x1, y1, x2, y2, image }) => ({ groupId: person.groupId, contentHash: image.contentHash, x1, y1, x2, y2 })),
-        });
-        await tx.person.update({ where: { id: personId }, data: { coverFaceId: null } });
-        await tx.face.deleteMany({ where: { personId } });
-        // Corrections about the person hold its name; they go with it.
-        await tx.correction.deleteMany({ where: { personId } });
-        await tx.person.delete({ where: { id: personId } });
-        return faces.map((face) => face.id);
-      }),
-    );
+    const faceIds = await this.lock.run(person.groupId, () => this.db.$transaction((tx) => forgetPersonRows(tx, person)));
     await this.thumbnails.remove(person.groupId, { faceIds, imageIds: [] });
     await this.pictures.removeGroup(person.groupId);
     return { personId, forgottenFaces: faceIds.length };
@@ -129,12 +99,6 @@ export class ErasureService {
       }
     }
     return removed;
-  }
-
-  private async ownedGroup(owner: string, groupId: string) {
-    const group = isId(groupId) ? await this.db.group.findFirst({ where: { id: groupId, ownerId: owner } }) : null;
-    if (!group) throw notFound('group', groupId);
-    return group;
   }
 
   private async removeUnusedBlobs(hashes: string[]): Promise<void> {
