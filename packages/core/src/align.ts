@@ -1,5 +1,6 @@
-import { estimateSimilarity, warpFaces } from '@facegroup/native-align';
+import { estimateSimilarity, warpFacesAsync } from '@facegroup/native-align';
 import { inputPlanes, type TensorInput } from './models.js';
+import type { NativeDevice } from './native-device.js';
 import type { DecodedImage, Landmarks } from './types.js';
 
 /** ArcFace's 5-point template for 112x112 crops (insightface), in landmark order. */
@@ -28,9 +29,10 @@ export interface AlignedFaces {
 
 /**
  * Aligns faces of one image: a similarity transform from each face's landmarks (in analysed-image pixels)
- * to the template, then a bilinear warp into the model's input tensor, natively.
+ * to the template, then a bilinear warp into the model's input tensor, natively off the event loop (on the GPU
+ * with device 'cuda').
  */
-export function alignFaces(image: DecodedImage, faces: Landmarks[], input: TensorInput): AlignedFaces {
+export async function alignFaces(image: DecodedImage, faces: Landmarks[], input: TensorInput, device: NativeDevice = 'cpu'): Promise<AlignedFaces> {
   const size = input.size ?? 112;
   const template = templateFor(size);
   const transforms = new Float64Array(faces.length * 6);
@@ -43,11 +45,12 @@ export function alignFaces(image: DecodedImage, faces: Landmarks[], input: Tenso
     });
     return Math.sqrt(squared / landmarks.length) / size;
   });
-  const tensor = warpFaces(image.pixels, image.width, image.height, 3, transforms, {
+  const tensor = await warpFacesAsync(image.pixels, image.width, image.height, 3, transforms, {
     size,
     channelOrder: input.colorOrder,
     mean: input.mean,
     std: input.std,
+    device,
   });
   return { tensor, alignmentErrors };
 }

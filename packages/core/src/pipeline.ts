@@ -9,6 +9,7 @@ import type { FetchLimits } from './fetch/source-error.js';
 import { decodeImage } from './image.js';
 import { detectAnyOrientation } from './orientation.js';
 import { InferenceQueue, type SessionOptions } from './models.js';
+import { nativeDevice } from './native-device.js';
 import type { GroupImagesOptions } from './result.js';
 import type { AnalysedFace, AnalysedImage, DecodedImage, DetectedFace, FaceDetector } from './types.js';
 
@@ -91,7 +92,8 @@ export class FacePipeline {
   /** Options for groupImages from the configuration. */
   get groupingOptions(): GroupImagesOptions {
     const { neighbours, minSharpness, minRelativeEmbeddingNorm } = this.config.grouping;
-    return { threshold: this.groupingThreshold, neighbours, minSharpness, minRelativeEmbeddingNorm };
+    const device = nativeDevice(this.config.executionProvider);
+    return { threshold: this.groupingThreshold, neighbours, minSharpness, minRelativeEmbeddingNorm, device };
   }
 
   /**
@@ -174,10 +176,11 @@ export class FacePipeline {
     const size = input.size!;
     const crops = new Float32Array(count * 3 * size * size);
     const alignmentErrors: number[] = [];
-    await this.clock.time('align', () => {
+    const device = nativeDevice(this.config.executionProvider);
+    await this.clock.time('align', async () => {
       let offset = 0;
       for (const d of images) {
-        const aligned = alignFaces(d.image, d.faces.map((f) => f.landmarks), input);
+        const aligned = await alignFaces(d.image, d.faces.map((f) => f.landmarks), input, device);
         crops.set(aligned.tensor, offset);
         offset += aligned.tensor.length;
         alignmentErrors.push(...aligned.alignmentErrors);

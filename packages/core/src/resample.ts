@@ -1,4 +1,4 @@
-import { resizeArea } from '@facegroup/native-align';
+import { resizeAreaAsync } from '@facegroup/native-align';
 import { inputPlanes, type TensorInput } from './models.js';
 import type { RgbImage } from './types.js';
 
@@ -12,11 +12,12 @@ export interface PixelRegion {
 
 /**
  * Area (box-average) resampling of regions of a photo into a model's NCHW input, one slot per region, done
- * natively: MTCNN's weights were used with torch's interpolate(mode='area'), and MTCNN zero-pads crops.
+ * natively off the event loop: MTCNN's weights were used with torch's interpolate(mode='area'), and MTCNN
+ * zero-pads crops.
  */
-export function resizeRegions(image: RgbImage, regions: PixelRegion[], width: number, height: number, input: TensorInput): Float32Array {
+export function resizeRegions(image: RgbImage, regions: PixelRegion[], width: number, height: number, input: TensorInput): Promise<Float32Array> {
   const flat = Int32Array.from(regions.flatMap((r) => [r.x, r.y, r.width, r.height]));
-  return resizeArea(image.pixels, image.width, image.height, 3, flat, width, height, {
+  return resizeAreaAsync(image.pixels, image.width, image.height, 3, flat, width, height, {
     channelOrder: input.colorOrder,
     mean: input.mean,
     std: input.std,

@@ -1,3 +1,4 @@
+import type { NativeDevice } from '../native-device.js';
 import { ClusterSet, type MergeCandidate } from './cluster-set.js';
 import { compareIds } from './compare-ids.js';
 import { addSimilarityEdges, nearestPairs } from './similarity-graph.js';
@@ -78,6 +79,8 @@ export interface GroupingOptions {
   /** Linked persons that did not merge are suggested from this cohesion linkage on, as a fraction of the threshold. */
   suggestionRatio?: number;
   constraints?: GroupingConstraints;
+  /** Where the nearest-neighbour search of the graph runs (native-align's topK); default the CPU. */
+  device?: NativeDevice;
 }
 
 /** Chosen on the evaluation sets (README, "How faces become persons"). */
@@ -113,7 +116,7 @@ export function groupFaces(faces: GroupingFace[], options: GroupingOptions): Gro
   const clusters = new ClusterSet(sorted, index, constraints);
   const fixedFaces = new Set((constraints.fixed ?? []).flat());
   const newFaces = sorted.flatMap((face, i) => (fixedFaces.has(face.id) ? [] : [i]));
-  addSimilarityEdges(clusters, sorted, newFaces, options.neighbours);
+  addSimilarityEdges(clusters, sorted, newFaces, options.neighbours, options.device);
   clusters.agglomerate({ linkage: 'mean', threshold: options.threshold });
   const merging = options.clusterMerging === undefined ? DEFAULT_CLUSTER_MERGING : options.clusterMerging;
   // At a threshold of 0 or below the first pass merged every linked pair it may, and cohesion means nothing.

@@ -1,9 +1,16 @@
 import { topK } from '@facegroup/native-align';
+import type { NativeDevice } from '../native-device.js';
 import type { ClusterSet } from './cluster-set.js';
 import type { GroupingFace } from './group-faces.js';
 
 /** Edges from each face in `rows` to its nearest neighbours among all faces, each unordered pair once. */
-export function addSimilarityEdges(clusters: ClusterSet, faces: GroupingFace[], rows: number[], neighbours: number): void {
+export function addSimilarityEdges(
+  clusters: ClusterSet,
+  faces: GroupingFace[],
+  rows: number[],
+  neighbours: number,
+  device: NativeDevice = 'cpu',
+): void {
   const n = faces.length;
   const k = Math.min(neighbours + 1, n); // +1: a face finds itself first
   if (k <= 1 || rows.length === 0) return;
@@ -15,7 +22,7 @@ export function addSimilarityEdges(clusters: ClusterSet, faces: GroupingFace[], 
   });
   const query = rows.length === n ? all : new Float32Array(rows.length * dim);
   if (query !== all) rows.forEach((i, r) => query.set(faces[i].embedding, r * dim));
-  const { indices, scores } = topK(query, all, dim, k);
+  const { indices, scores } = topK(query, all, dim, k, { device });
   clusters.reserveLinks(rows.length * k);
   const rowOf = new Int32Array(n).fill(-1);
   rows.forEach((i, r) => (rowOf[i] = r));
