@@ -1,4 +1,4 @@
-import { groupFacesByQuality, type FacePipeline, type GroupingConstraints } from '@facegroup/core';
+import { groupFacesInWorker, type FacePipeline, type GroupingConstraints } from '@facegroup/core';
 import type { Db, Tx } from '../db/client.js';
 import { standingNotThisPerson } from '../repositories/correction.repository.js';
 import { groupingFaces, type UnassignedReason } from '../repositories/face.repository.js';
@@ -30,7 +30,7 @@ export class GroupingService {
     const decided = new Set(persons.filter((p) => p.name !== null || p.curated).map((p) => p.id));
     const options = this.pipeline.groupingOptions;
     const notThisPerson = await standingNotThisPerson(tx, groupId);
-    const { clusters, unassigned } = groupFacesByQuality(faces, {
+    const { clusters, unassigned } = await groupFacesInWorker(faces, {
       ...options,
       constraints: constraints(faces, decided, notThisPerson.apart),
     });
