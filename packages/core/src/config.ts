@@ -50,8 +50,15 @@ export interface PipelineConfig {
   batchPhotos: number;
   /** Downloading photos given by URL. */
   fetch: FetchLimits;
-  /** Photos with no face scoring this high are also searched turned by 90, 270 and 180 degrees. */
+  /** Photos with no face scoring this high are also searched padded, and turned by 90, 270 and 180 degrees. */
   confidentFaceScore: number;
+  /**
+   * The padded copy's border on every edge, as a fraction of the photo's longer side (0: none): faces that fill
+   * the frame or are cut by its edge are found with room around them.
+   */
+  edgePadding: number;
+  /** The border's pixels: copies of the edge, or black. */
+  edgePaddingFill: 'copy' | 'black';
   mtcnn: MtcnnConfig;
   scrfd: ScrfdConfig;
   grouping: GroupingConfig;
@@ -68,6 +75,8 @@ export const defaultConfig = (): PipelineConfig => ({
   batchPhotos: 8,
   fetch: { timeoutMs: 20_000, maxBytes: 40 * 1024 * 1024, maxRedirects: 3, allowPrivateAddresses: false },
   confidentFaceScore: 0.95,
+  edgePadding: 0.25,
+  edgePaddingFill: 'copy',
   mtcnn: { minFaceSize: 20, minFaceFraction: 0.02, scaleFactor: 0.709, thresholds: [0.6, 0.7, 0.7] },
   scrfd: { scoreThreshold: 0.5, nmsThreshold: 0.4 },
   grouping: { threshold: null, neighbours: 100, minSharpness: 10, minRelativeEmbeddingNorm: 0.7 },

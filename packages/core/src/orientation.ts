@@ -5,24 +5,43 @@ import type { DecodedImage, DetectedFace, FaceDetector } from './types.js';
 const TURNS = [90, 270, 180] as const;
 type Turn = (typeof TURNS)[number];
 
+/** How a photo without a confident face is searched again. */
+export interface RetryOptions {
+  /** The score that makes a face confident. */
+  confidentScore: number;
+  /** Border added on every edge of the padded copy, as a fraction of the photo's longer side; 0: no padded copy. */
+  padding: number;
+  /** How the border is filled: a copy of the edge pixels, or black. */
+  paddingFill: 'copy' | 'black';
+}
+
 /**
- * Detects faces upright and, where no face is found with at least `confidentScore`, on turned copies of the
- * photo too (scanned or sideways photos carry no EXIF orientation; a detector finds sideways faces rarely, and
- * then with a low score). The first turn with a confident face wins, else the upright faces stand; faces found
- * on a turned copy are mapped back onto the photo, so alignment turns them upright.
+ * Detects faces upright and, where no face is found with at least `confidentScore`, on a padded copy and on turned
+ * copies of the photo too. A face that fills the frame or is cut by its edge leaves the detector no context around
+ * it, and the border gives it that; scanned or sideways photos carry no EXIF orientation, and a detector finds
+ * sideways faces rarely, and then with a low score. The first copy with a confident face wins, else the upright
+ * faces stand; faces found on a copy are mapped back onto the photo, so alignment turns them upright.
  */
 export async function detectAnyOrientation(
   detector: FaceDetector,
   image: DecodedImage,
-  confidentScore: number,
-): Promise<{ faces: DetectedFace[]; turn: 0 | Turn }> {
+  options: RetryOptions,
+): Promise<{ faces: DetectedFace[]; turn: 0 | Turn; padded: boolean }> {
+  const { confidentScore } = options;
   const upright = await detector.detect(image);
-  if (bestScore(upright) >= confidentScore) return { faces: upright, turn: 0 };
+  if (bestScore(upright) >= confidentScore) return { faces: upright, turn: 0, padded: false };
+  const border = Math.round(options.padding * Math.max(image.width, image.height));
+  if (border > 0) {
+    const faces = await detector.detect(await padded(image, border, options.paddingFill));
+    if (bestScore(faces) >= confidentScore) return { faces: faces.map((face) => unpad(face, border)), turn: 0, padded: true };
+  }
   for (const turn of TURNS) {
     const faces = await detector.detect(await turned(image, turn));
-    if (bestScore(faces) >= confidentScore) return { faces: faces.map((face) => turnBack(face, turn, image)), turn };
+    if (bestScore(faces) >= confidentScore) {
+      return { faces: faces.map((face) => turnBack(face, turn, image)), turn, padded: false };
+    }
   }
-  return { faces: upright, turn: 0 };
+  return { faces: upright, turn: 0, padded: false };
 }
 
 const bestScore = (faces: DetectedFace[]) => Math.max(0, ...faces.map((face) => face.score));
@@ -33,6 +52,24 @@ async function turned(image: DecodedImage, turn: Turn): Promise<DecodedImage> {
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { ...image, pixels: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+async function padded(image: DecodedImage, border: number, fill: RetryOptions['paddingFill']): Promise<DecodedImage> {
+  const { data, info } = await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .extend({ top: border, bottom: border, left: border, right: border, ...(fill === 'copy' ? { extendWith: 'copy' } : { background: '#000' }) })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { ...image, pixels: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+/** Maps a face found on the padded copy back onto the photo (its box may reach past the photo's edges). */
+function unpad(face: DetectedFace, border: number): DetectedFace {
+  const [x1, y1, x2, y2] = face.box;
+  return {
+    box: [x1 - border, y1 - border, x2 - border, y2 - border],
+    score: face.score,
+    landmarks: face.landmarks.map(([x, y]) => [x - border, y - border]),
+  };
 }
 
 /** Maps a point of the copy turned clockwise by `turn` back onto the photo (pixel-centre coordinates). */

@@ -135,7 +135,11 @@ export class FacePipeline {
           const image = await this.clock.time('decode', async () =>
             decodeImage(await readSource(source, this.config.fetch), this.config),
           );
-          const { faces } = await this.clock.time('detect', () => detectAnyOrientation(this.detector, image, this.config.confidentFaceScore));
+          const { faces } = await this.clock.time('detect', () => detectAnyOrientation(this.detector, image, {
+              confidentScore: this.config.confidentFaceScore,
+              padding: this.config.edgePadding,
+              paddingFill: this.config.edgePaddingFill,
+            }));
           return { key, image, faces: faces.sort((a, b) => a.box[0] - b.box[0] || a.box[1] - b.box[1]) };
         } catch (error) {
           return { key, error: describeError(error) };
