@@ -11,6 +11,9 @@ rmSync(destination, { recursive: true, force: true });
 mkdirSync(destination, { recursive: true });
 for (const name of ['core', 'native-align']) {
   // pnpm pack runs core's prepack (the build), applies publishConfig and turns workspace:* into versions.
-  execFileSync('pnpm', ['pack', '--pack-destination', destination], { cwd: join(root, 'packages', name), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('pnpm', ['pack', '--pack-destination', destination], {
+    cwd: join(root, 'packages', name),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 for (const file of readdirSync(destination).sort()) process.stdout.write(`${join(destination, file)}\n`);

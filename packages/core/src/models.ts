@@ -40,7 +40,9 @@ export interface ModelEntry {
 }
 
 /** The manifest ships in the package, beside src/ and dist/ alike. */
-export const manifest: { models: ModelEntry[] } = JSON.parse(readFileSync(new URL('../models/manifest.json', import.meta.url), 'utf8'));
+export const manifest: { models: ModelEntry[] } = JSON.parse(
+  readFileSync(new URL('../models/manifest.json', import.meta.url), 'utf8'),
+);
 
 export function modelEntry(id: string, kind?: ModelEntry['kind']): ModelEntry {
   const entry = manifest.models.find((m) => m.id === id && (!kind || m.kind === kind));
@@ -86,9 +88,7 @@ export function modelPath(entry: ModelEntry, modelsDir: string): Promise<string>
       }
       const actual = await sha256Of(path);
       if (actual !== entry.sha256) {
-        throw new ModelFileError(
-          `Model file ${path} has sha256 ${actual}, expected ${entry.sha256} for ${entry.id}. ${howTo}`,
-        );
+        throw new ModelFileError(`Model file ${path} has sha256 ${actual}, expected ${entry.sha256} for ${entry.id}. ${howTo}`);
       }
       return path;
     })();

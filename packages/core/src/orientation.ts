@@ -56,7 +56,13 @@ async function turned(image: DecodedImage, turn: Turn): Promise<DecodedImage> {
 
 async function padded(image: DecodedImage, border: number, fill: RetryOptions['paddingFill']): Promise<DecodedImage> {
   const { data, info } = await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .extend({ top: border, bottom: border, left: border, right: border, ...(fill === 'copy' ? { extendWith: 'copy' } : { background: '#000' }) })
+    .extend({
+      top: border,
+      bottom: border,
+      left: border,
+      right: border,
+      ...(fill === 'copy' ? { extendWith: 'copy' } : { background: '#000' }),
+    })
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { ...image, pixels: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };

@@ -22,7 +22,7 @@ const centredIn = ([x1, y1, x2, y2]: Box, [ex1, ey1, ex2, ey2]: Box) =>
   (x1 + x2) / 2 >= ex1 && (x1 + x2) / 2 <= ex2 && (y1 + y2) / 2 >= ey1 && (y1 + y2) / 2 <= ey2;
 
 describe('faces at the frame edge', () => {
-  it('are found on a padded copy, with their box in the photo\'s pixels reaching past its edges', async () => {
+  it("are found on a padded copy, with their box in the photo's pixels reaching past its edges", async () => {
     const padding = await FacePipeline.create();
     const none = await FacePipeline.create({ edgePadding: 0 });
     const { crop, face, size } = await cutFace(padding, 'dfc_2da3187b.jpg');

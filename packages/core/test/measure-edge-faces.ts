@@ -58,7 +58,12 @@ for (const image of analysed) {
       let picture = sharp(upright).extract({ left, top, width: right - left, height: bottom - top });
       if (variant === 'greyscale') picture = picture.greyscale();
       await picture.jpeg({ quality: 92 }).toFile(path);
-      crops.push({ key: `${image.key}#${index} ${variant}`, variant, path, expected: [x1 - left, y1 - top, x2 - left, y2 - top] });
+      crops.push({
+        key: `${image.key}#${index} ${variant}`,
+        variant,
+        path,
+        expected: [x1 - left, y1 - top, x2 - left, y2 - top],
+      });
     };
     await cut('tight', 1);
     await cut('shrunk 0.8', 0.8);
@@ -86,7 +91,12 @@ async function recall(label: string, edgePadding: number, edgePaddingFill: 'copy
   const started = performance.now();
   const results = await pipeline.analyseAll(sources);
   const seconds = (performance.now() - started) / 1000;
-  const hits = crops.map((crop, i) => found(crop, results[i].faces.map((face) => face.box)));
+  const hits = crops.map((crop, i) =>
+    found(
+      crop,
+      results[i].faces.map((face) => face.box),
+    ),
+  );
   const count = (variant?: Variant) => {
     const chosen = crops.map((crop, i) => ({ crop, hit: hits[i] })).filter(({ crop }) => !variant || crop.variant === variant);
     const n = chosen.filter(({ hit }) => hit).length;
