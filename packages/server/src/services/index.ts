@@ -10,6 +10,7 @@ import { OwnerRepository } from '../repositories/owner.repository.js';
 import { LocalFiles } from '../sources/local-files.js';
 import { FileBlobStore, type BlobStore } from '../storage/blob-store.js';
 import { S3BlobStore } from '../storage/s3-blob-store.js';
+import { GroupFolders } from '../storage/group-folders.js';
 import { Originals } from '../storage/originals.js';
 import { AuthService } from './auth.service.js';
 import { CorrectionService } from './correction.service.js';
@@ -35,8 +36,8 @@ export function createServices(db: Db, pipeline: FacePipeline, config: ServerCon
   const grouping = new GroupingService(db, pipeline, lock);
   const metrics = new Metrics(() => pendingPhotoCount(db));
   const queue = new IngestQueue(db, pipeline, blobs, files, grouping, config.fetch, metrics);
-  const thumbnails = new ThumbnailService(db, originals, join(config.dataDir, 'thumbnails'));
-  const pictures = new PictureService(db, originals, join(config.dataDir, 'pictures'));
+  const thumbnails = new ThumbnailService(db, originals, new GroupFolders(join(config.dataDir, 'thumbnails')));
+  const pictures = new PictureService(db, originals, new GroupFolders(join(config.dataDir, 'pictures')));
   return {
     metrics,
     health: new HealthService(db, () => true),

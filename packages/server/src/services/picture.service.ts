@@ -1,5 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import {
   fingerprint,
   renderEmbeddingMap,
@@ -13,6 +12,7 @@ import type { Db } from '../db/client.js';
 import { AppError, notFound } from '../errors.js';
 import { groupingFaces } from '../repositories/face.repository.js';
 import { writeFileAtomically } from '../storage/atomic-file.js';
+import type { GroupFolders } from '../storage/group-folders.js';
 import type { Originals } from '../storage/originals.js';
 
 export type MapFormat = 'png' | 'svg';
@@ -50,7 +50,7 @@ export class PictureService {
   constructor(
     private readonly db: Db,
     private readonly originals: Originals,
-    private readonly cacheDir: string,
+    private readonly cache: GroupFolders,
   ) {}
 
   /** The group as drawn (callers checked who asks: the API for its owner, a picture route by the URL's signature). */
@@ -100,22 +100,20 @@ export class PictureService {
   }
 
   /** Removes the group's cached pictures, of every version; returns 1 when there were some. */
-  async removeGroup(groupId: string): Promise<number> {
-    const there = (await this.groups()).includes(groupId);
-    await rm(join(this.cacheDir, groupId), { recursive: true, force: true });
-    return there ? 1 : 0;
+  removeGroup(groupId: string): Promise<number> {
+    return this.cache.remove(groupId);
   }
 
   /** Groups with cached pictures. */
   groups(): Promise<string[]> {
-    return readdir(this.cacheDir).catch(() => []);
+    return this.cache.groups();
   }
 
   async render(groupId: string, picture: Picture): Promise<RenderedPicture> {
     const group = await this.group(groupId);
     const version = this.version(group, picture);
     const extension = picture.kind === 'map' ? picture.format : 'jpg';
-    const stem = join(this.cacheDir, groupId, `${picture.kind === 'person' ? `persons/${picture.personId}` : picture.kind}-${version}`);
+    const stem = this.cache.path(groupId, `${picture.kind === 'person' ? `persons/${picture.personId}` : picture.kind}-${version}`);
     const cached = await readFile(`${stem}.${extension}`).catch(() => null);
     const bytes = cached ?? (await this.renderOnce(stem, group, picture))[extension];
     return { bytes, contentType: CONTENT_TYPES[extension], version };

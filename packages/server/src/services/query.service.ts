@@ -19,34 +19,28 @@ export class QueryService {
 
   // By id for a client: another owner's entity answers NOT_FOUND, exactly as an id that never existed.
 
-  async group(owner: string, id: string) {
-    const group = isId(id) ? await this.db.group.findFirst({ where: { id, ownerId: owner } }) : null;
-    return group ?? Promise.reject(notFound('group', id));
+  group(owner: string, id: string) {
+    return owned('group', id, () => this.db.group.findFirst({ where: { id, ownerId: owner } }));
   }
 
-  async person(owner: string, id: string) {
-    const person = isId(id) ? await this.db.person.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
-    return person ?? Promise.reject(notFound('person', id));
+  person(owner: string, id: string) {
+    return owned('person', id, () => this.db.person.findFirst({ where: { id, group: { ownerId: owner } } }));
   }
 
-  async image(owner: string, id: string) {
-    const image = isId(id) ? await this.db.image.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
-    return image ?? Promise.reject(notFound('image', id));
+  image(owner: string, id: string) {
+    return owned('image', id, () => this.db.image.findFirst({ where: { id, group: { ownerId: owner } } }));
   }
 
-  async face(owner: string, id: string) {
-    const face = isId(id) ? await this.db.face.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
-    return face ?? Promise.reject(notFound('face', id));
+  face(owner: string, id: string) {
+    return owned('face', id, () => this.db.face.findFirst({ where: { id, group: { ownerId: owner } } }));
   }
 
-  async job(owner: string, id: string) {
-    const job = isId(id) ? await this.db.job.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
-    return job ?? Promise.reject(notFound('job', id));
+  job(owner: string, id: string) {
+    return owned('job', id, () => this.db.job.findFirst({ where: { id, group: { ownerId: owner } } }));
   }
 
-  async correction(owner: string, id: string) {
-    const correction = isId(id) ? await this.db.correction.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
-    return correction ?? Promise.reject(notFound('correction', id));
+  correction(owner: string, id: string) {
+    return owned('correction', id, () => this.db.correction.findFirst({ where: { id, group: { ownerId: owner } } }));
   }
 
   // By an id read from an entity the client may already see (a person's group, a face's image): no owner check.
@@ -152,6 +146,13 @@ export class QueryService {
       errors: failures.map((f) => ({ key: f.key, location: f.location, code: f.errorCode ?? 'UNKNOWN', message: f.error ?? '' })),
     };
   }
+}
+
+/** The entity a well-formed id names for its owner; NOT_FOUND otherwise, without a query for a malformed id. */
+async function owned<T>(what: string, id: string, find: () => Promise<T | null>): Promise<T> {
+  const found = isId(id) ? await find() : null;
+  if (!found) throw notFound(what, id);
+  return found;
 }
 
 function paging({ first, offset }: Page) {

@@ -1,10 +1,10 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { MAX_STRIP_DECODED_PIXELS } from '@facegroup/core';
 import sharp from 'sharp';
 import type { Db } from '../db/client.js';
 import { AppError, isId, notFound } from '../errors.js';
 import { writeFileAtomically } from '../storage/atomic-file.js';
+import type { GroupFolders } from '../storage/group-folders.js';
 import type { Originals } from '../storage/originals.js';
 
 const FACE_SIZE = 160;
@@ -23,7 +23,7 @@ export class ThumbnailService {
   constructor(
     private readonly db: Db,
     private readonly originals: Originals,
-    private readonly cacheDir: string,
+    private readonly cache: GroupFolders,
   ) {}
 
   async face(groupId: string, faceId: string): Promise<Buffer> {
@@ -70,33 +70,31 @@ export class ThumbnailService {
     const paths = [...faceIds.map((id) => `faces/${id}.jpg`), ...imageIds.map((id) => `images/${id}.jpg`)];
     let removed = 0;
     for (const path of paths) {
-      const file = join(this.cacheDir, groupId, path);
+      const file = this.cache.path(groupId, path);
       if (await readFile(file).then(() => true, () => false)) removed++;
       await rm(file, { force: true });
     }
     return removed;
   }
 
-  async removeGroup(groupId: string): Promise<number> {
-    const there = (await this.groups()).includes(groupId);
-    await rm(join(this.cacheDir, groupId), { recursive: true, force: true });
-    return there ? 1 : 0;
+  removeGroup(groupId: string): Promise<number> {
+    return this.cache.remove(groupId);
   }
 
   /** Groups with cached thumbnails. */
   groups(): Promise<string[]> {
-    return readdir(this.cacheDir).catch(() => []);
+    return this.cache.groups();
   }
 
   /** The faces and photos of a group with a cached thumbnail. */
   async cachedIds(groupId: string): Promise<{ faceIds: string[]; imageIds: string[] }> {
     const ids = async (kind: string) =>
-      (await readdir(join(this.cacheDir, groupId, kind)).catch(() => [] as string[])).filter((n) => n.endsWith('.jpg')).map((n) => n.slice(0, -4));
+      (await readdir(this.cache.path(groupId, kind)).catch(() => [] as string[])).filter((n) => n.endsWith('.jpg')).map((n) => n.slice(0, -4));
     return { faceIds: await ids('faces'), imageIds: await ids('images') };
   }
 
   private async cached(groupId: string, name: string, make: () => Promise<Buffer>): Promise<Buffer> {
-    const path = join(this.cacheDir, groupId, name);
+    const path = this.cache.path(groupId, name);
     const hit = await readFile(path).catch(() => null);
     if (hit) return hit;
     const bytes = await make();
