@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { checkoutRoot as repoRoot } from './fixtures.js';
 
-export const repoRoot = resolve(import.meta.dirname, '..', '..');
-export const devPhotos = resolve(repoRoot, '..', 'shared', 'eval', 'dev', 'photos');
+export { devPhotos, checkoutRoot as repoRoot } from './fixtures.js';
 
 const execFileAsync = promisify(execFile);
 
