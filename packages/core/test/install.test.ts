@@ -102,6 +102,24 @@ describe('the packed library', () => {
     expect(realpathSync(join(installed, 'core')).startsWith(project)).toBe(true);
     const installSeconds = (performance.now() - started) / 1000;
 
+    // The declarations type a TypeScript caller (an unknown option is an error, so the types are not `any`).
+    writeFileSync(
+      join(project, 'types.ts'),
+      [
+        "import { faceRecognition, type FaceRecognitionResult } from '@facegroup/core';",
+        "export const result: Promise<FaceRecognitionResult> = faceRecognition({ 'a.jpg': 'https://example.com/a.jpg' }, { modelsDir: '/m' });",
+        '// @ts-expect-error: modelDir is not an option',
+        "export const wrong = faceRecognition(['a.jpg'], { modelDir: '/m' });",
+      ].join('\n'),
+    );
+    const tsc = join(checkoutRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const typeRoots = join(checkoutRoot, 'node_modules', '@types');
+    const options = ['--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck'];
+    await exec(process.execPath, [tsc, ...options, '--typeRoots', typeRoots, '--types', 'node', 'types.ts'], {
+      cwd: project,
+      env,
+    });
+
     writeFileSync(join(project, 'check.mjs'), SCRIPT);
     const paths = PHOTOS.map((name) => join(photos, name));
     const { stdout } = await exec(process.execPath, ['check.mjs', modelsDir, server.url, ...paths], {
