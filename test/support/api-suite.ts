@@ -80,7 +80,7 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       await mkdir(userFolder, { recursive: true });
       for (const photo of FOLDER_PHOTOS) await copyFile(join(devPhotos, photo), join(userFolder, photo));
       photos = await startPhotoServer(devPhotos);
-      server = await startServer({ ...env(), FETCH_ALLOW_PRIVATE_ADDRESSES: 'true', IMPORT_ROOTS: `${work},${devPhotos}` });
+      server = await startServer({ ...env(), FETCH_ALLOW_PRIVATE_ADDRESSES: 'true', IMPORT_ROOTS: `${work},${devPhotos}`, LOG_QUERIES: 'true' });
     });
 
     afterAll(async () => {
@@ -208,6 +208,24 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       await new Promise((resolve) => setTimeout(resolve, 50));
       const line = server.log().split('\n').find((l) => l.includes('"requestId":"trace-42"'));
       expect(JSON.parse(line!)).toMatchObject({ level: 'info', msg: 'request', method: 'POST', path: '/graphql', status: 200 });
+    });
+
+    it('reads 50 persons with their faces in a few statements, not a few per person', async () => {
+      const query = `query($id: ID!) { group(id: $id) { persons(first: 50) { totalCount nodes {
+        id name coverFace { id } faces(first: 50) { totalCount nodes { id image { key } person { id } } }
+      } } } }`;
+      const statements = () => server.log().split('\n').filter((line) => line.includes('"msg":"query"')).length;
+      const before = statements();
+      const { group } = await gql(server, query, { id: groupId });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const persons = group.persons.nodes;
+      expect(persons.length).toBeGreaterThan(3);
+      for (const person of persons) {
+        expect(person.faces.nodes.length).toBe(person.faces.totalCount);
+        expect(person.faces.nodes.every((face: { person: { id: string } }) => face.person.id === person.id)).toBe(true);
+      }
+      // The key, the group (owner check), 2 for the persons, their cover faces, 3 for their faces, the faces' photos.
+      expect(statements() - before).toBeLessThanOrEqual(10);
     });
 
     it('serves face and photo thumbnails at the URLs of the schema', async () => {

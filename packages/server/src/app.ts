@@ -30,7 +30,7 @@ export interface RunningApp {
  * and listens.
  */
 export async function startApp(config: ServerConfig): Promise<RunningApp> {
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, config.logQueries);
   const applied = await migrate(database);
   if (applied.length > 0) log.info('database migrated', { migrations: applied });
   const pipeline = await FacePipeline.create(config.pipeline);

@@ -33,6 +33,8 @@ export interface ServerConfig {
   introspection: boolean;
   /** Requests that add photos (mutations and uploads), per API key and minute. */
   addRequestsPerMinute: number;
+  /** Log each SQL statement (LOG_QUERIES). */
+  logQueries: boolean;
   /** Where stored photo bytes go: S3-compatible object storage when S3_BUCKET is set, else `DATA_DIR/blobs`. */
   s3: S3Settings | null;
   /** The face pipeline's options: FACE_* variables; models from FACE_MODELS_DIR, else ../shared/models beside the checkout. */
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     introspection: env.INTROSPECTION !== 'false',
     addRequestsPerMinute: integer(env, 'ADD_REQUESTS_PER_MINUTE', 60),
+    logQueries: flag(env, 'LOG_QUERIES'),
     s3: env.S3_BUCKET
       ? { bucket: env.S3_BUCKET, endpoint: env.S3_ENDPOINT || null, region: env.S3_REGION || 'us-east-1', prefix: env.S3_PREFIX ?? '' }
       : null,

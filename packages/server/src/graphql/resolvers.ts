@@ -4,6 +4,7 @@ import { faceThumbnailPath, imageThumbnailPath, picturePath } from '../http/rout
 import { payloadOf } from '../repositories/correction.repository.js';
 import type { UnassignedReason } from '../repositories/face.repository.js';
 import type { Services } from '../services/index.js';
+import type { Loaders } from './loaders.js';
 import type { Picture, PictureGroup } from '../services/picture.service.js';
 import { UrlMap } from './url-map.js';
 
@@ -13,20 +14,14 @@ export interface Context {
   owner: string;
   /** Where this API is reached, for thumbnail URLs. */
   baseUrl: string;
-  /** Job progress, computed once per job and request. */
-  progress: Map<string, ReturnType<Services['queries']['jobProgress']>>;
+  /** Batched reads below lists, once per request. */
+  loaders: Loaders;
   /** Groups as pictures are drawn from them, read once per group and request for all picture URLs. */
   pictureGroups: Map<string, Promise<PictureGroup>>;
 }
 
 type PageArgs = { first: number; offset: number };
 const iso = (date: Date | null) => date?.toISOString() ?? null;
-
-function progressOf(job: Job, ctx: Context) {
-  let progress = ctx.progress.get(job.id);
-  if (!progress) ctx.progress.set(job.id, (progress = ctx.services.queries.jobProgress(job.id)));
-  return progress;
-}
 
 /** A picture's signed URL, versioned by the fingerprint of what it shows. */
 async function pictureUrl(groupId: string, picture: Picture, ctx: Context): Promise<string> {
@@ -85,12 +80,15 @@ export const resolvers = {
     createdAt: (group: Group) => iso(group.createdAt),
     users: (group: Group, _: unknown, { services }: Context) => services.queries.users(group.id),
     counts: (group: Group, _: unknown, { services }: Context) => services.queries.counts(group.id),
-    persons: (group: Group, a: PageArgs & { includeHidden: boolean }, { services }: Context) =>
-      services.queries.persons(group.id, a.includeHidden, a),
+    persons: async (group: Group, a: PageArgs & { includeHidden: boolean }, { services, loaders }: Context) => {
+      const page = await services.queries.persons(group.id, a.includeHidden, a);
+      // Their faces' `person` is one of them: no read.
+      for (const person of page.nodes) loaders.person.prime(person.id, person);
+      return page;
+    },
     images: (group: Group, a: PageArgs & { status?: string | null }, { services }: Context) =>
-      services.queries.images({ groupId: group.id, ...(a.status ? { status: a.status } : {}) }, a),
-    unassignedFaces: (group: Group, a: PageArgs, { services }: Context) =>
-      services.queries.faces({ groupId: group.id, personId: null }, a),
+      services.queries.images(group.id, a.status ?? null, a),
+    unassignedFaces: (group: Group, a: PageArgs, { services }: Context) => services.queries.unassignedFaces(group.id, a),
     corrections: (group: Group, a: PageArgs, { services }: Context) => services.queries.corrections(group.id, a),
     jobs: (group: Group, _: unknown, { services }: Context) => services.queries.jobs(group.id),
     overviewSheetUrl: (group: Group, _: unknown, ctx: Context) => pictureUrl(group.id, { kind: 'overview' }, ctx),
@@ -100,34 +98,31 @@ export const resolvers = {
   },
 
   Person: {
-    group: (person: Person, _: unknown, { services }: Context) => services.queries.groupById(person.groupId),
-    coverFace: (person: Person, _: unknown, { services }: Context) =>
-      person.coverFaceId ? services.queries.faceById(person.coverFaceId) : null,
+    group: (person: Person, _: unknown, { loaders }: Context) => loaders.group.load(person.groupId),
+    coverFace: (person: Person, _: unknown, { loaders }: Context) => (person.coverFaceId ? loaders.face.load(person.coverFaceId) : null),
     thumbnailUrl: (person: Person, _: unknown, ctx: Context) =>
       person.coverFaceId ? thumbnailUrl(faceThumbnailPath(person.groupId, person.coverFaceId), ctx) : null,
     sheetUrl: (person: Person, _: unknown, ctx: Context) => pictureUrl(person.groupId, { kind: 'person', personId: person.id }, ctx),
     createdAt: (person: Person) => iso(person.createdAt),
     updatedAt: (person: Person) => iso(person.updatedAt),
-    faces: (person: Person, a: PageArgs, { services }: Context) => services.queries.faces({ personId: person.id }, a),
-    images: (person: Person, a: PageArgs, { services }: Context) =>
-      services.queries.images({ faces: { some: { personId: person.id } } }, a),
+    faces: (person: Person, a: PageArgs, { loaders }: Context) => loaders.facesOfPerson(person.id, a),
+    images: (person: Person, a: PageArgs, { loaders }: Context) => loaders.imagesOfPerson(person.id, a),
   },
 
   Image: {
-    group: (image: Image, _: unknown, { services }: Context) => services.queries.groupById(image.groupId),
-    user: async (image: Image, _: unknown, { services }: Context) =>
-      image.userId ? ((await services.queries.user(image.userId))?.name ?? null) : null,
+    group: (image: Image, _: unknown, { loaders }: Context) => loaders.group.load(image.groupId),
+    user: async (image: Image, _: unknown, { loaders }: Context) => (image.userId ? ((await loaders.user.load(image.userId))?.name ?? null) : null),
     source: (image: Image) => image.sourceKind,
     location: (image: Image, _: unknown, { services }: Context) =>
       image.sourceKind === 'PATH' ? services.files.shownLocation(image.location) : image.location,
     thumbnailUrl: (image: Image, _: unknown, ctx: Context) => thumbnailUrl(imageThumbnailPath(image.groupId, image.id), ctx),
-    faces: (image: Image, _: unknown, { services }: Context) => services.queries.facesOfImage(image.id),
+    faces: (image: Image, _: unknown, { loaders }: Context) => loaders.facesOfImage(image.id),
     createdAt: (image: Image) => iso(image.createdAt),
   },
 
   Face: {
-    image: (face: Face, _: unknown, { services }: Context) => services.queries.imageById(face.imageId),
-    person: (face: Face, _: unknown, { services }: Context) => (face.personId ? services.queries.personById(face.personId) : null),
+    image: (face: Face, _: unknown, { loaders }: Context) => loaders.image.load(face.imageId),
+    person: (face: Face, _: unknown, { loaders }: Context) => (face.personId ? loaders.person.load(face.personId) : null),
     box: (face: Face) => ({ x: face.x1, y: face.y1, width: face.x2 - face.x1, height: face.y2 - face.y1 }),
     landmarks: (face: Face) => (JSON.parse(face.landmarks) as [number, number][]).map(([x, y]) => ({ x, y })),
     thumbnailUrl: (face: Face, _: unknown, ctx: Context) => thumbnailUrl(faceThumbnailPath(face.groupId, face.id), ctx),
@@ -136,29 +131,28 @@ export const resolvers = {
   },
 
   UnassignedReason: {
-    nearestPerson: (reason: UnassignedReason, _: unknown, { services }: Context) =>
-      reason.nearestPerson ? services.queries.personById(reason.nearestPerson) : null,
+    nearestPerson: (reason: UnassignedReason, _: unknown, { loaders }: Context) =>
+      reason.nearestPerson ? loaders.person.load(reason.nearestPerson) : null,
   },
 
   Correction: {
     summary: (correction: Correction) => payloadOf(correction).summary,
-    person: (correction: Correction, _: unknown, { services }: Context) =>
-      correction.personId ? services.queries.personById(correction.personId) : null,
+    person: (correction: Correction, _: unknown, { loaders }: Context) => (correction.personId ? loaders.person.load(correction.personId) : null),
     createdAt: (correction: Correction) => iso(correction.createdAt),
     undoneAt: (correction: Correction) => iso(correction.undoneAt),
   },
 
   IngestJob: {
-    group: (job: Job, _: unknown, { services }: Context) => services.queries.groupById(job.groupId),
+    group: (job: Job, _: unknown, { loaders }: Context) => loaders.group.load(job.groupId),
     source: (job: Job) => job.kind,
-    total: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).total,
-    analysed: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).analysed,
-    duplicates: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).duplicates,
-    failed: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).failed,
-    pending: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).pending,
-    progress: async (job: Job, _: unknown, ctx: Context) => (await progressOf(job, ctx)).progress,
+    total: async (job: Job, _: unknown, { loaders }: Context) => (await loaders.jobProgress(job.id)).total,
+    analysed: async (job: Job, _: unknown, { loaders }: Context) => (await loaders.jobProgress(job.id)).analysed,
+    duplicates: async (job: Job, _: unknown, { loaders }: Context) => (await loaders.jobProgress(job.id)).duplicates,
+    failed: async (job: Job, _: unknown, { loaders }: Context) => (await loaders.jobProgress(job.id)).failed,
+    pending: async (job: Job, _: unknown, { loaders }: Context) => (await loaders.jobProgress(job.id)).pending,
+    progress: async (job: Job, _: unknown, { loaders }: Context) => (await loaders.jobProgress(job.id)).progress,
     errors: async (job: Job, _: unknown, ctx: Context) =>
-      (await progressOf(job, ctx)).errors.map((error) => ({
+      (await ctx.loaders.jobProgress(job.id)).errors.map((error) => ({
         ...error,
         location: job.kind === 'PATH' ? ctx.services.files.shownLocation(error.location) : error.location,
       })),

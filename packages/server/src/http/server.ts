@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { ServerConfig } from '../config.js';
 import { AppError, internalError } from '../errors.js';
+import { createLoaders } from '../graphql/loaders.js';
 import type { Context } from '../graphql/resolvers.js';
 import { log } from '../log.js';
 import type { Services } from '../services/index.js';
@@ -117,7 +118,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     const body = await readJson(request, config.maxRequestBytes);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ services, owner, baseUrl: baseUrl(request), progress: new Map(), pictureGroups: new Map() }),
+      context: async () => ({ services, owner, baseUrl: baseUrl(request), loaders: createLoaders(services.queries.read), pictureGroups: new Map() }),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { IngestQueue } from '../jobs/ingest.queue.js';
 import { Metrics } from '../metrics.js';
 import { pendingPhotoCount } from '../repositories/job.repository.js';
+import { ReadRepository } from '../repositories/read.repository.js';
 import { OwnerRepository } from '../repositories/owner.repository.js';
 import { LocalFiles } from '../sources/local-files.js';
 import { FileBlobStore, type BlobStore } from '../storage/blob-store.js';
@@ -47,7 +48,7 @@ export function createServices(db: Db, pipeline: FacePipeline, config: ServerCon
     queue,
     grouping,
     groups: new GroupService(db),
-    queries: new QueryService(db),
+    queries: new QueryService(new ReadRepository(db)),
     ingest: new IngestService(db, config, blobs, queue, files, new AddRequestLimit(config.addRequestsPerMinute)),
     corrections: new CorrectionService(db, lock, pipeline.groupingOptions.threshold),
     erasure: new ErasureService(db, lock, blobs, thumbnails, pictures),

@@ -1,84 +1,57 @@
-import type { Db } from '../db/client.js';
 import { AppError, badInput, isId, notFound } from '../errors.js';
+import type { Page, ReadRepository } from '../repositories/read.repository.js';
 
-export interface Page {
-  first: number;
-  offset: number;
-}
+export type { Page } from '../repositories/read.repository.js';
 
 const MAX_PAGE = 500;
 
-/** Reads for the API: entities by id (NOT_FOUND when unknown) and paginated lists. */
+/**
+ * Reads for the API: the owner's entities by id (NOT_FOUND when unknown or another owner's), and pages checked
+ * against the page limit. Nested reads go through the request's loaders (graphql/loaders.ts), which batch them.
+ */
 export class QueryService {
-  constructor(private readonly db: Db) {}
+  constructor(readonly read: ReadRepository) {}
 
   /** The owner's groups, oldest first. */
   groups(owner: string) {
-    return this.db.group.findMany({ where: { ownerId: owner }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.read.groups(owner);
   }
 
-  // By id for a client: another owner's entity answers NOT_FOUND, exactly as an id that never existed.
-
   group(owner: string, id: string) {
-    return owned('group', id, () => this.db.group.findFirst({ where: { id, ownerId: owner } }));
+    return owned('group', id, () => this.read.ownedGroup(owner, id));
   }
 
   person(owner: string, id: string) {
-    return owned('person', id, () => this.db.person.findFirst({ where: { id, group: { ownerId: owner } } }));
+    return owned('person', id, () => this.read.ownedPerson(owner, id));
   }
 
   image(owner: string, id: string) {
-    return owned('image', id, () => this.db.image.findFirst({ where: { id, group: { ownerId: owner } } }));
+    return owned('image', id, () => this.read.ownedImage(owner, id));
   }
 
   face(owner: string, id: string) {
-    return owned('face', id, () => this.db.face.findFirst({ where: { id, group: { ownerId: owner } } }));
+    return owned('face', id, () => this.read.ownedFace(owner, id));
   }
 
   job(owner: string, id: string) {
-    return owned('job', id, () => this.db.job.findFirst({ where: { id, group: { ownerId: owner } } }));
+    return owned('job', id, () => this.read.ownedJob(owner, id));
   }
 
   correction(owner: string, id: string) {
-    return owned('correction', id, () => this.db.correction.findFirst({ where: { id, group: { ownerId: owner } } }));
+    return owned('correction', id, () => this.read.ownedCorrection(owner, id));
   }
 
-  // By an id read from an entity the client may already see (a person's group, a face's image): no owner check.
-
-  groupById(id: string) {
-    return this.db.group.findUniqueOrThrow({ where: { id } });
-  }
-
-  personById(id: string) {
-    return this.db.person.findUnique({ where: { id } });
-  }
-
-  faceById(id: string) {
-    return this.db.face.findUnique({ where: { id } });
-  }
-
-  imageById(id: string) {
-    return this.db.image.findUniqueOrThrow({ where: { id } });
-  }
-
-  user(id: string) {
-    return this.db.groupUser.findUnique({ where: { id } });
-  }
+  // Lists of a group the client may already see.
 
   users(groupId: string) {
-    return this.db.groupUser.findMany({ where: { groupId }, orderBy: { name: 'asc' } });
+    return this.read.users(groupId);
   }
 
   async counts(groupId: string) {
-    const [byStatus, faces, persons, unassignedFaces] = await Promise.all([
-      this.db.image.groupBy({ by: ['status'], where: { groupId }, _count: { _all: true } }),
-      this.db.face.count({ where: { groupId } }),
-      this.db.person.count({ where: { groupId } }),
-      this.db.face.count({ where: { groupId, personId: null } }),
-    ]);
-    const count = (status: string) => byStatus.find((s) => s.status === status)?._count._all ?? 0;
+    const { imagesByStatus, faces, persons, unassignedFaces } = await this.read.counts(groupId);
+    const count = (status: string) => imagesByStatus.get(status) ?? 0;
     return {
-      images: byStatus.reduce((sum, s) => sum + s._count._all, 0),
+      images: [...imagesByStatus.values()].reduce((sum, n) => sum + n, 0),
       analysedImages: count('ANALYSED'),
       failedImages: count('FAILED'),
       pendingImages: count('PENDING'),
@@ -88,64 +61,40 @@ export class QueryService {
     };
   }
 
-  async persons(groupId: string, includeHidden: boolean, page: Page) {
-    const where = { groupId, ...(includeHidden ? {} : { hidden: false }) };
-    const [totalCount, nodes] = await Promise.all([
-      this.db.person.count({ where }),
-      this.db.person.findMany({
-        where,
-        orderBy: [{ photoCount: 'desc' }, { faceCount: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
-        ...paging(page),
-      }),
-    ]);
-    return { totalCount, nodes };
+  persons(groupId: string, includeHidden: boolean, page: Page) {
+    return this.read.persons(groupId, includeHidden, checked(page));
   }
 
-  async images(where: { groupId?: string; status?: string; faces?: { some: { personId: string } } }, page: Page) {
-    const [totalCount, nodes] = await Promise.all([
-      this.db.image.count({ where }),
-      this.db.image.findMany({ where, orderBy: [{ key: 'asc' }, { id: 'asc' }], ...paging(page) }),
-    ]);
-    return { totalCount, nodes };
+  images(groupId: string, status: string | null, page: Page) {
+    return this.read.images({ groupId, ...(status ? { status } : {}) }, checked(page));
   }
 
-  async faces(where: { groupId?: string; personId?: string | null }, page: Page) {
-    const [totalCount, nodes] = await Promise.all([
-      this.db.face.count({ where }),
-      this.db.face.findMany({ where, orderBy: [{ score: 'desc' }, { id: 'asc' }], ...paging(page) }),
-    ]);
-    return { totalCount, nodes };
-  }
-
-  facesOfImage(imageId: string) {
-    return this.db.face.findMany({ where: { imageId }, orderBy: { index: 'asc' } });
+  unassignedFaces(groupId: string, page: Page) {
+    return this.read.unassignedFaces(groupId, checked(page));
   }
 
   corrections(groupId: string, page: Page) {
-    return this.db.correction.findMany({ where: { groupId }, orderBy: { sequence: 'desc' }, ...paging(page) });
+    return this.read.corrections(groupId, checked(page));
   }
 
   jobs(groupId: string) {
-    return this.db.job.findMany({ where: { groupId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
+    return this.read.jobs(groupId);
   }
+}
 
-  async jobProgress(jobId: string) {
-    const [byStatus, failures] = await Promise.all([
-      this.db.jobItem.groupBy({ by: ['status'], where: { jobId }, _count: { _all: true } }),
-      this.db.jobItem.findMany({ where: { jobId, status: 'FAILED' }, orderBy: { position: 'asc' } }),
-    ]);
-    const count = (status: string) => byStatus.find((s) => s.status === status)?._count._all ?? 0;
-    const total = byStatus.reduce((sum, s) => sum + s._count._all, 0);
-    return {
-      total,
-      analysed: count('DONE'),
-      duplicates: count('DUPLICATE'),
-      failed: count('FAILED'),
-      pending: count('PENDING'),
-      progress: total === 0 ? 1 : (total - count('PENDING')) / total,
-      errors: failures.map((f) => ({ key: f.key, location: f.location, code: f.errorCode ?? 'UNKNOWN', message: f.error ?? '' })),
-    };
-  }
+/** Progress of a job from its items' counts by status and its failed items. */
+export function jobProgress({ byStatus, failures }: Awaited<ReturnType<ReadRepository['jobItems']>>[number]) {
+  const count = (status: string) => byStatus.get(status) ?? 0;
+  const total = [...byStatus.values()].reduce((sum, n) => sum + n, 0);
+  return {
+    total,
+    analysed: count('DONE'),
+    duplicates: count('DUPLICATE'),
+    failed: count('FAILED'),
+    pending: count('PENDING'),
+    progress: total === 0 ? 1 : (total - count('PENDING')) / total,
+    errors: failures.map((f) => ({ key: f.key, location: f.location, code: f.errorCode ?? 'UNKNOWN', message: f.error ?? '' })),
+  };
 }
 
 /** The entity a well-formed id names for its owner; NOT_FOUND otherwise, without a query for a malformed id. */
@@ -155,10 +104,12 @@ async function owned<T>(what: string, id: string, find: () => Promise<T | null>)
   return found;
 }
 
-function paging({ first, offset }: Page) {
+/** A page within the limit. */
+export function checked(page: Page): Page {
+  const { first, offset } = page;
   if (!Number.isInteger(first) || first < 0 || !Number.isInteger(offset) || offset < 0) {
     throw badInput('first and offset must be non-negative integers');
   }
   if (first > MAX_PAGE) throw new AppError('LIMIT_EXCEEDED', `first is ${first}, more than the page limit of ${MAX_PAGE}`);
-  return { take: first, skip: offset };
+  return page;
 }
