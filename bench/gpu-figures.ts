@@ -47,7 +47,14 @@ for (let f = 0; f < batch; f++) {
   const landmarks = ARCFACE_TEMPLATE_112.flat().map((v, i) => v * scale + (i % 2 ? y : x));
   transforms.set(estimateSimilarity(landmarks, templateFor(size)), 6 * f);
 }
-const warp = () => warpFacesAsync(photo, width, height, 3, transforms, { size, channelOrder: input.colorOrder, mean: input.mean, std: input.std, device });
+const warp = () =>
+  warpFacesAsync(photo, width, height, 3, transforms, {
+    size,
+    channelOrder: input.colorOrder,
+    mean: input.mean,
+    std: input.std,
+    device,
+  });
 await warp();
 const warpSeconds = await best(5, warp);
 
@@ -56,12 +63,18 @@ const dim = pipeline.embedder.dimension;
 const rows = randomUnitRows(knnFaces, dim, 2);
 const knnSeconds = await best(1, () => topKAsync(rows, rows, dim, 101, { device }));
 
-process.stdout.write(`${JSON.stringify({
-  executionProvider: pipeline.config.executionProvider,
-  nativeDevice: device,
-  nativeBackend: backend(),
-  cpuThreads: availableParallelism(),
-  embedder: { id: pipeline.embedder.entry.id, batch, facesPerSecond: batch / embedSeconds },
-  warp: { faces: batch, size, facesPerSecond: batch / warpSeconds },
-  knn: { faces: knnFaces, dim, k: 101, seconds: knnSeconds },
-}, null, 1)}\n`);
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      executionProvider: pipeline.config.executionProvider,
+      nativeDevice: device,
+      nativeBackend: backend(),
+      cpuThreads: availableParallelism(),
+      embedder: { id: pipeline.embedder.entry.id, batch, facesPerSecond: batch / embedSeconds },
+      warp: { faces: batch, size, facesPerSecond: batch / warpSeconds },
+      knn: { faces: knnFaces, dim, k: 101, seconds: knnSeconds },
+    },
+    null,
+    1,
+  )}\n`,
+);

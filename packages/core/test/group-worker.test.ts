@@ -15,13 +15,23 @@ function album(persons: number, perPerson: number, seed = 3) {
     for (let f = 0; f < perPerson; f++) {
       const embedding = l2Normalise(Float32Array.from(centre, (c) => c + (0.7 / Math.sqrt(dim)) * gauss()));
       const sharpness = f % 5 === 4 ? 3 : 400;
-      faces.push({ id: `p${p}/${f}.jpg#0`, photo: `p${p}/${f}.jpg`, embedding, quality: { size: 90, alignmentError: 0.02, sharpness, embeddingNorm: 15 + rand() } });
+      faces.push({
+        id: `p${p}/${f}.jpg#0`,
+        photo: `p${p}/${f}.jpg`,
+        embedding,
+        quality: { size: 90, alignmentError: 0.02, sharpness, embeddingNorm: 15 + rand() },
+      });
     }
   }
   // Blurred bystanders like nobody: left unassigned.
   for (let b = 0; b < 5; b++) {
     const embedding = l2Normalise(Float32Array.from({ length: dim }, gauss));
-    faces.push({ id: `bystander${b}.jpg#0`, photo: `bystander${b}.jpg`, embedding, quality: { size: 40, alignmentError: 0.05, sharpness: 3, embeddingNorm: 15 } });
+    faces.push({
+      id: `bystander${b}.jpg#0`,
+      photo: `bystander${b}.jpg`,
+      embedding,
+      quality: { size: 40, alignmentError: 0.05, sharpness: 3, embeddingNorm: 15 },
+    });
   }
   return faces;
 }
@@ -31,7 +41,10 @@ const options = { threshold: 0.43, neighbours: 100, minSharpness: 10, minRelativ
 describe('groupFacesInWorker', () => {
   it('gives what groupFacesByQuality gives, constraints and suggestions included', async () => {
     const faces = album(30, 12);
-    const constrained = { ...options, constraints: { fixed: [faces.slice(0, 5).map((f) => f.id)], apart: [[faces[6].id, faces[7].id]] as [string, string][] } };
+    const constrained = {
+      ...options,
+      constraints: { fixed: [faces.slice(0, 5).map((f) => f.id)], apart: [[faces[6].id, faces[7].id]] as [string, string][] },
+    };
     for (const opts of [options, constrained]) {
       const expected = groupFacesByQuality(faces, opts);
       expect(expected.unassigned.length).toBeGreaterThan(0);

@@ -42,7 +42,9 @@ const b = randomFloats(900 * dim, rng(4));
 
 describe('async variants', () => {
   it('give bit-identical results to the synchronous functions', async () => {
-    expect(sameBytes(await warpFacesAsync(image, W, H, 3, transforms, ARCFACE), warpFaces(image, W, H, 3, transforms, ARCFACE))).toBe(true);
+    expect(
+      sameBytes(await warpFacesAsync(image, W, H, 3, transforms, ARCFACE), warpFaces(image, W, H, 3, transforms, ARCFACE)),
+    ).toBe(true);
     const resized = await resizeAreaAsync(image, W, H, 3, regions, 48, 48, MTCNN);
     expect(resized).toBeInstanceOf(Float32Array);
     expect(sameBytes(resized, resizeArea(image, W, H, 3, regions, 48, 48, MTCNN))).toBe(true);
@@ -68,15 +70,20 @@ describe('async variants', () => {
       const seed = 100 + n;
       switch (n % 4) {
         case 0: {
-          const img = randomImage(W, H, 3, seed), t = faceTransforms(10 + n, W, H, seed);
+          const img = randomImage(W, H, 3, seed),
+            t = faceTransforms(10 + n, W, H, seed);
           return [warpFacesAsync(img, W, H, 3, t, ARCFACE), () => warpFaces(img, W, H, 3, t, ARCFACE)] as const;
         }
         case 1: {
           const img = randomImage(W, H, 4, seed);
-          return [resizeAreaAsync(img, W, H, 4, regions, 24 + n, 24, MTCNN), () => resizeArea(img, W, H, 4, regions, 24 + n, 24, MTCNN)] as const;
+          return [
+            resizeAreaAsync(img, W, H, 4, regions, 24 + n, 24, MTCNN),
+            () => resizeArea(img, W, H, 4, regions, 24 + n, 24, MTCNN),
+          ] as const;
         }
         case 2: {
-          const x = randomFloats(300 * dim, rng(seed)), y = randomFloats(200 * dim, rng(seed + 1));
+          const x = randomFloats(300 * dim, rng(seed)),
+            y = randomFloats(200 * dim, rng(seed + 1));
           return [cosineMatrixAsync(x, y, dim), () => cosineMatrix(x, y, dim)] as const;
         }
         default: {
