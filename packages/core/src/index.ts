@@ -15,7 +15,7 @@ export { decodeImage, ImageError, MAX_STRIP_DECODED_PIXELS } from './image.js';
 export { defaultModelsDir, InferenceQueue, manifest, modelEntry, ModelFileError, OnnxModel } from './models.js';
 export type { ModelEntry, TensorInput } from './models.js';
 export { MtcnnDetector } from './mtcnn.js';
-export { FacePipeline, sourceKey } from './pipeline.js';
+export { FacePipeline, groupingOptionsOf, sourceKey } from './pipeline.js';
 export { listPhotos, PHOTO_EXTENSIONS } from './photos.js';
 export type { ImageSource, PipelineOptions, Progress } from './pipeline.js';
 export { StageClock } from './clock.js';

@@ -8,7 +8,7 @@ import { fetchImage } from './fetch/safe-fetch.js';
 import type { FetchLimits } from './fetch/source-error.js';
 import { decodeImage } from './image.js';
 import { detectAnyOrientation } from './orientation.js';
-import { InferenceQueue, type SessionOptions } from './models.js';
+import { InferenceQueue, modelEntry, type SessionOptions } from './models.js';
 import { nativeDevice } from './native-device.js';
 import type { GroupImagesOptions } from './result.js';
 import type { AnalysedFace, AnalysedImage, DecodedImage, DetectedFace, FaceDetector } from './types.js';
@@ -57,6 +57,16 @@ export interface PipelineOptions extends ConfigOverrides {
 }
 
 /** Photo → faces → aligned crops → embeddings, on the configured detector, embedder and device. */
+/**
+ * The grouping options of a configuration (threshold: configured, else the embedder's own), read from the model
+ * manifest without loading any model: a process that groups but analyses nothing needs no models.
+ */
+export function groupingOptionsOf(config: PipelineConfig): GroupImagesOptions {
+  const { neighbours, minSharpness, minRelativeEmbeddingNorm } = config.grouping;
+  const threshold = config.grouping.threshold ?? modelEntry(config.embedder, 'embedder').sameIdentityCosine ?? 0.45;
+  return { threshold, neighbours, minSharpness, minRelativeEmbeddingNorm, device: nativeDevice(config.executionProvider) };
+}
+
 export class FacePipeline {
   private constructor(
     readonly config: PipelineConfig,
@@ -86,14 +96,12 @@ export class FacePipeline {
 
   /** The cosine threshold for grouping: configured, else the embedder's own. */
   get groupingThreshold(): number {
-    return this.config.grouping.threshold ?? this.embedder.entry.sameIdentityCosine ?? 0.45;
+    return this.groupingOptions.threshold;
   }
 
   /** Options for groupImages from the configuration. */
   get groupingOptions(): GroupImagesOptions {
-    const { neighbours, minSharpness, minRelativeEmbeddingNorm } = this.config.grouping;
-    const device = nativeDevice(this.config.executionProvider);
-    return { threshold: this.groupingThreshold, neighbours, minSharpness, minRelativeEmbeddingNorm, device };
+    return groupingOptionsOf(this.config);
   }
 
   /**

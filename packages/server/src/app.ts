@@ -26,16 +26,16 @@ export interface RunningApp {
 }
 
 /**
- * Opens the database (migrating it), removes files a crash left behind, loads the models, resumes unfinished jobs
- * and listens.
+ * Opens the database (migrating it), removes files a crash left behind, loads the models unless WORKERS=0,
+ * queues again what unfinished jobs left, analyses in this process unless WORKERS=0, and listens.
  */
 export async function startApp(config: ServerConfig): Promise<RunningApp> {
   const database = await openDatabase(config.databaseUrl, config.logQueries);
   const applied = await migrate(database);
   if (applied.length > 0) log.info('database migrated', { migrations: applied });
-  const pipeline = await FacePipeline.create(config.pipeline);
+  const pipeline = config.workers > 0 ? await FacePipeline.create(config.pipeline) : null;
   const signer = new UrlSigner(await signingSecret(config.signingSecret, config.dataDir), config.signedUrlSeconds);
-  const services = createServices(database.db, pipeline, config, signer);
+  const services = createServices(database, pipeline, config, signer);
   const swept = await services.erasure.sweep();
   if (swept > 0) log.info(`removed ${swept} files of deleted photos, persons or groups`, { files: swept });
   const createdLocalKey = config.authDisabled ? null : await services.auth.ensureLocalKey(config.dataDir);
@@ -61,6 +61,7 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
     server.listen(config.port, config.host, resolve);
   });
   await services.queue.resume();
+  if (services.analysis) await services.queue.work(services.analysis);
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -33,6 +33,12 @@ export interface ServerConfig {
   introspection: boolean;
   /** Requests that add photos (mutations and uploads), per API key and minute. */
   addRequestsPerMinute: number;
+  /** Processes of analysis in this API process: 1 (the default), or 0 for an API that loads no model. */
+  workers: number;
+  /** How long a worker holds a task of photos before it is retried elsewhere (PostgreSQL). */
+  analysisLeaseSeconds: number;
+  /** Retries of a task of photos before they fail (PostgreSQL). */
+  analysisRetries: number;
   /** Log each SQL statement (LOG_QUERIES). */
   logQueries: boolean;
   /** Where stored photo bytes go: S3-compatible object storage when S3_BUCKET is set, else `DATA_DIR/blobs`. */
@@ -72,6 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     introspection: env.INTROSPECTION !== 'false',
     addRequestsPerMinute: integer(env, 'ADD_REQUESTS_PER_MINUTE', 60),
+    workers: integer(env, 'WORKERS', 1),
+    analysisLeaseSeconds: integer(env, 'ANALYSIS_LEASE_SECONDS', 120),
+    analysisRetries: integer(env, 'ANALYSIS_RETRIES', 3),
     logQueries: flag(env, 'LOG_QUERIES'),
     s3: env.S3_BUCKET
       ? { bucket: env.S3_BUCKET, endpoint: env.S3_ENDPOINT || null, region: env.S3_REGION || 'us-east-1', prefix: env.S3_PREFIX ?? '' }
@@ -80,6 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   };
   if (config.authDisabled && !isLoopback(config.host)) {
     throw new Error(`AUTH_DISABLED=true is for local experiments: set HOST=127.0.0.1 (or ::1), not "${config.host}"`);
+  }
+  if (config.workers > 1) throw new Error('WORKERS is 0 or 1 (one analysis at a time uses every core); start more with pnpm worker');
+  if (config.workers === 0 && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    throw new Error('WORKERS=0 needs PostgreSQL: with the embedded SQLite database, photos are analysed in the API process');
   }
   if (config.signingSecret !== null && config.signingSecret.length < 32) throw new Error('SIGNING_SECRET must have at least 32 characters');
   return config;

@@ -117,40 +117,38 @@ export class CorrectionService {
       ? await this.db.correction.findFirst({ where: { id: correctionId, group: { ownerId: owner } } })
       : null;
     if (!found) throw notFound('correction', correctionId);
-    return this.lock.run(found.groupId, () =>
-      this.db.$transaction(async (tx) => {
-        const correction = await tx.correction.findUniqueOrThrow({ where: { id: correctionId } });
-        if (correction.undoneAt) throw badInput(`correction ${correctionId} is already undone`);
-        const latest = await tx.correction.findFirst({
-          where: { groupId: correction.groupId, undoneAt: null },
-          orderBy: { sequence: 'desc' },
+    return this.lock.transaction(found.groupId, async (tx) => {
+      const correction = await tx.correction.findUniqueOrThrow({ where: { id: correctionId } });
+      if (correction.undoneAt) throw badInput(`correction ${correctionId} is already undone`);
+      const latest = await tx.correction.findFirst({
+        where: { groupId: correction.groupId, undoneAt: null },
+        orderBy: { sequence: 'desc' },
+      });
+      if (latest?.id !== correction.id) throw badInput(`undo the later correction ${latest?.id} first`);
+      const { before } = payloadOf(correction);
+      for (const { id, createdAt, ...fields } of before.persons) {
+        await tx.person.upsert({
+          where: { id },
+          create: { id, groupId: correction.groupId, createdAt: new Date(createdAt), ...fields },
+          update: fields,
         });
-        if (latest?.id !== correction.id) throw badInput(`undo the later correction ${latest?.id} first`);
-        const { before } = payloadOf(correction);
-        for (const { id, createdAt, ...fields } of before.persons) {
-          await tx.person.upsert({
-            where: { id },
-            create: { id, groupId: correction.groupId, createdAt: new Date(createdAt), ...fields },
-            update: fields,
-          });
-        }
-        const faceIds = before.faces.map(([faceId]) => faceId);
-        const current = await tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });
-        for (const [faceId, personId, unassigned = null] of before.faces) {
-          await tx.face.updateMany({ where: { id: faceId }, data: { personId, unassigned } });
-        }
-        await refreshPersons(tx, [
-          ...before.persons.map((p) => p.id),
-          ...before.faces.map(([, personId]) => personId),
-          ...current.map((f) => f.personId),
-        ]);
-        return tx.correction.update({ where: { id: correctionId }, data: { undoneAt: new Date() } });
-      }),
-    );
+      }
+      const faceIds = before.faces.map(([faceId]) => faceId);
+      const current = await tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });
+      for (const [faceId, personId, unassigned = null] of before.faces) {
+        await tx.face.updateMany({ where: { id: faceId }, data: { personId, unassigned } });
+      }
+      await refreshPersons(tx, [
+        ...before.persons.map((p) => p.id),
+        ...before.faces.map(([, personId]) => personId),
+        ...current.map((f) => f.personId),
+      ]);
+      return tx.correction.update({ where: { id: correctionId }, data: { undoneAt: new Date() } });
+    });
   }
 
   private correct(groupId: string, work: (tx: Tx) => Promise<string>): Promise<string> {
-    return this.lock.run(groupId, () => this.db.$transaction(work));
+    return this.lock.transaction(groupId, work);
   }
 
   /** The owner's person, found before the group's lock is taken (to know which group to lock). */

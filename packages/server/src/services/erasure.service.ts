@@ -34,7 +34,7 @@ export class ErasureService {
 
   async deleteGroup(owner: string, groupId: string): Promise<string> {
     if (!isId(groupId) || !(await ownedGroup(this.db, owner, groupId))) throw notFound('group', groupId);
-    const files = await this.lock.run(groupId, () => this.db.$transaction((tx) => deleteGroupRows(tx, groupId)));
+    const files = await this.lock.transaction(groupId, (tx) => deleteGroupRows(tx, groupId));
     await this.thumbnails.removeGroup(groupId);
     await this.pictures.removeGroup(groupId);
     await this.removeUnusedBlobs(files.hashes);
@@ -52,7 +52,7 @@ export class ErasureService {
     const removedPersonIds: string[] = [];
     for (const groupId of new Set(found.map((image) => image.groupId))) {
       const inGroup = found.filter((image) => image.groupId === groupId).map((image) => image.id);
-      const deleted = await this.lock.run(groupId, () => this.db.$transaction((tx) => deleteImageRows(tx, inGroup)));
+      const deleted = await this.lock.transaction(groupId, (tx) => deleteImageRows(tx, inGroup));
       removedPersonIds.push(...deleted.removedPersonIds);
       await this.thumbnails.remove(groupId, deleted.files);
       await this.pictures.removeGroup(groupId);
@@ -69,7 +69,7 @@ export class ErasureService {
   async forgetPerson(owner: string, personId: string) {
     const person = isId(personId) ? await ownedPerson(this.db, owner, personId) : null;
     if (!person) throw notFound('person', personId);
-    const faceIds = await this.lock.run(person.groupId, () => this.db.$transaction((tx) => forgetPersonRows(tx, person)));
+    const faceIds = await this.lock.transaction(person.groupId, (tx) => forgetPersonRows(tx, person));
     await this.thumbnails.remove(person.groupId, { faceIds, imageIds: [] });
     await this.pictures.removeGroup(person.groupId);
     return { personId, forgottenFaces: faceIds.length };

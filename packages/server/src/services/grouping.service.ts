@@ -1,4 +1,4 @@
-import { groupFacesInWorker, type FacePipeline, type GroupingConstraints } from '@facegroup/core';
+import { groupFacesInWorker, type GroupImagesOptions, type GroupingConstraints } from '@facegroup/core';
 import type { Db, Tx } from '../db/client.js';
 import { standingNotThisPerson } from '../repositories/correction.repository.js';
 import { groupingFaces, type UnassignedReason } from '../repositories/face.repository.js';
@@ -10,7 +10,7 @@ import type { GroupLock } from './group-lock.js';
 export class GroupingService {
   constructor(
     private readonly db: Db,
-    private readonly pipeline: FacePipeline,
+    private readonly options: GroupImagesOptions,
     private readonly lock: GroupLock,
   ) {}
 
@@ -21,14 +21,14 @@ export class GroupingService {
    * with why (Face.unassigned). One transaction.
    */
   regroup(groupId: string): Promise<void> {
-    return this.lock.run(groupId, () => this.db.$transaction((tx) => this.regroupIn(tx, groupId), { timeout: 120_000 }));
+    return this.lock.transaction(groupId, (tx) => this.regroupIn(tx, groupId), { timeout: 120_000 });
   }
 
   private async regroupIn(tx: Tx, groupId: string): Promise<void> {
     const faces = await groupingFaces(tx, groupId);
     const persons = await tx.person.findMany({ where: { groupId }, select: { id: true, name: true, curated: true } });
     const decided = new Set(persons.filter((p) => p.name !== null || p.curated).map((p) => p.id));
-    const options = this.pipeline.groupingOptions;
+    const options = this.options;
     const notThisPerson = await standingNotThisPerson(tx, groupId);
     const { clusters, unassigned } = await groupFacesInWorker(faces, {
       ...options,

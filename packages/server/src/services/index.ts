@@ -1,18 +1,21 @@
 import { join } from 'node:path';
-import type { FacePipeline } from '@facegroup/core';
+import { groupingOptionsOf, resolveConfig, type FacePipeline } from '@facegroup/core';
 import type { UrlSigner } from '../auth/url-signer.js';
 import type { ServerConfig } from '../config.js';
-import type { Db } from '../db/client.js';
-import { IngestQueue } from '../jobs/ingest.queue.js';
+import type { Database } from '../db/client.js';
+import type { AnalysisQueue } from '../jobs/analysis-queue.js';
+import { InProcessQueue } from '../jobs/in-process.queue.js';
+import { PgBossQueue } from '../jobs/pg-boss.queue.js';
 import { Metrics } from '../metrics.js';
 import { pendingPhotoCount } from '../repositories/job.repository.js';
-import { ReadRepository } from '../repositories/read.repository.js';
 import { OwnerRepository } from '../repositories/owner.repository.js';
+import { ReadRepository } from '../repositories/read.repository.js';
 import { LocalFiles } from '../sources/local-files.js';
 import { FileBlobStore, type BlobStore } from '../storage/blob-store.js';
-import { S3BlobStore } from '../storage/s3-blob-store.js';
 import { GroupFolders } from '../storage/group-folders.js';
 import { Originals } from '../storage/originals.js';
+import { S3BlobStore } from '../storage/s3-blob-store.js';
+import { AnalysisService } from './analysis.service.js';
 import { AuthService } from './auth.service.js';
 import { CorrectionService } from './correction.service.js';
 import { ErasureService } from './erasure.service.js';
@@ -28,29 +31,46 @@ import { ThumbnailService } from './thumbnail.service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
-/** Wires the services over one database and one pipeline (models loaded once per process). */
-export function createServices(db: Db, pipeline: FacePipeline, config: ServerConfig, signer: UrlSigner) {
-  const lock = new GroupLock();
+/** The queue of the database: pg-boss on PostgreSQL, this process's own on SQLite. */
+export function analysisQueue({ db, provider }: Database, config: ServerConfig): AnalysisQueue {
+  if (provider === 'sqlite') return new InProcessQueue(db);
+  return new PgBossQueue(db, {
+    connectionString: config.databaseUrl,
+    batchPhotos: resolveConfig(config.pipeline).batchPhotos,
+    leaseSeconds: config.analysisLeaseSeconds,
+    retries: config.analysisRetries,
+  });
+}
+
+/**
+ * Wires the services over one database. `pipeline` is null in a process that analyses nothing (an API with
+ * WORKERS=0): it loads no model, and its `analysis` is null.
+ */
+export function createServices(database: Database, pipeline: FacePipeline | null, config: ServerConfig, signer: UrlSigner) {
+  const { db } = database;
+  const lock = new GroupLock(db, database.provider);
   const blobs: BlobStore = config.s3 ? new S3BlobStore(config.s3) : new FileBlobStore(join(config.dataDir, 'blobs'));
   const files = new LocalFiles(config.importRoots);
   const originals = new Originals(blobs, files);
-  const grouping = new GroupingService(db, pipeline, lock);
+  const groupingOptions = pipeline?.groupingOptions ?? groupingOptionsOf(resolveConfig(config.pipeline));
+  const grouping = new GroupingService(db, groupingOptions, lock);
   const metrics = new Metrics(() => pendingPhotoCount(db));
-  const queue = new IngestQueue(db, pipeline, blobs, files, grouping, config.fetch, metrics);
+  const queue = analysisQueue(database, config);
   const thumbnails = new ThumbnailService(db, originals, new GroupFolders(join(config.dataDir, 'thumbnails')));
   const pictures = new PictureService(db, originals, new GroupFolders(join(config.dataDir, 'pictures')));
   return {
     metrics,
-    health: new HealthService(db, () => true),
+    health: new HealthService(db, pipeline !== null || config.workers === 0),
     auth: new AuthService(new OwnerRepository(db), config.authDisabled),
     signer,
     files,
     queue,
+    analysis: pipeline ? new AnalysisService(db, pipeline, blobs, files, grouping, config.fetch, metrics) : null,
     grouping,
     groups: new GroupService(db),
     queries: new QueryService(new ReadRepository(db)),
     ingest: new IngestService(db, config, blobs, queue, files, new AddRequestLimit(config.addRequestsPerMinute)),
-    corrections: new CorrectionService(db, lock, pipeline.groupingOptions.threshold),
+    corrections: new CorrectionService(db, lock, groupingOptions.threshold),
     erasure: new ErasureService(db, lock, blobs, thumbnails, pictures),
     thumbnails,
     pictures,

@@ -2,7 +2,7 @@ import { parseImageUrl, sniffImageType } from '@facegroup/core';
 import type { ServerConfig } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import { AppError, asAppError, badInput, bounded, checkedName, isId, notFound } from '../errors.js';
-import type { IngestQueue } from '../jobs/ingest.queue.js';
+import type { AnalysisQueue } from '../jobs/analysis-queue.js';
 import { ensureGroupUser } from '../repositories/group.repository.js';
 import type { LocalFiles } from '../sources/local-files.js';
 import type { AddRequestLimit } from './rate-limit.js';
@@ -25,14 +25,14 @@ export interface UploadedFile {
 
 /**
  * Adding photos to a group: validates the request, records a job with one item per photo in one transaction,
- * and hands it to the ingest queue. Returns at once; photos are fetched, deduplicated and analysed in the background.
+ * and hands it to the analysis queue. Returns at once; photos are fetched, deduplicated and analysed in the background.
  */
 export class IngestService {
   constructor(
     private readonly db: Db,
     private readonly config: ServerConfig,
     private readonly blobs: BlobStore,
-    private readonly queue: IngestQueue,
+    private readonly queue: AnalysisQueue,
     private readonly files: LocalFiles,
     private readonly addRequests: AddRequestLimit,
   ) {}
@@ -71,7 +71,7 @@ export class IngestService {
       }
       return created;
     });
-    for (const job of jobs) this.queue.enqueue(job.id);
+    for (const job of jobs) await this.queue.submit(job.id);
     return jobs;
   }
 
@@ -100,7 +100,7 @@ export class IngestService {
 
   private async submit(owner: string, groupId: string, kind: SourceKind, items: NewItem[], user: string | null) {
     const job = await this.db.$transaction((tx) => this.createJob(tx, owner, groupId, kind, items, user));
-    this.queue.enqueue(job.id);
+    await this.queue.submit(job.id);
     return job;
   }
 

@@ -1,0 +1,114 @@
+import { fetchImage, SourceError, type FacePipeline, type FetchLimits } from '@facegroup/core';
+import type { Db } from '../db/client.js';
+import { AppError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import {
+  createImage,
+  failPendingItems,
+  findJob,
+  finishIfDone,
+  finishItem,
+  imageOfContent,
+  markRunning,
+  pendingItems,
+  saveAnalysis,
+  type JobItem,
+} from '../repositories/job.repository.js';
+import type { LocalFiles } from '../sources/local-files.js';
+import { sha256, type BlobStore } from '../storage/blob-store.js';
+import type { GroupingService } from './grouping.service.js';
+
+/**
+ * Analysing photos, the task that queues hand to whichever process has the models: a few photos of a job are
+ * loaded, deduplicated by content hash, analysed and stored, and the group is regrouped so persons grow while a job
+ * runs. Idempotent: only items still pending are analysed, and a photo is stored once per group, so a task run again
+ * (its worker died, or it was queued twice) changes nothing twice.
+ */
+export class AnalysisService {
+  constructor(
+    private readonly db: Db,
+    private readonly pipeline: FacePipeline,
+    private readonly blobs: BlobStore,
+    private readonly files: LocalFiles,
+    private readonly grouping: GroupingService,
+    private readonly fetchLimits: FetchLimits,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** Photos per task: the pipeline's batch. */
+  get batchPhotos(): number {
+    return this.pipeline.config.batchPhotos;
+  }
+
+  /** Analyses these items of the job that are still pending (all pending ones, a batch at a time, when none are given). */
+  async analyse(jobId: string, itemIds?: string[]): Promise<void> {
+    const job = await findJob(this.db, jobId);
+    if (!job) return; // deleted with its group meanwhile
+    await markRunning(this.db, jobId);
+    for (;;) {
+      const items = await pendingItems(this.db, jobId, itemIds ? { ids: itemIds } : { take: this.batchPhotos });
+      if (items.length === 0) break;
+      const timer = this.metrics.analysisSeconds.startTimer();
+      await this.analyseBatch(job.groupId, items);
+      timer();
+      await this.grouping.regroup(job.groupId);
+      if (itemIds) break;
+    }
+    await finishIfDone(this.db, jobId);
+  }
+
+  /** The ids of the job's next batch of pending photos. */
+  async pendingBatch(jobId: string): Promise<string[]> {
+    return (await pendingItems(this.db, jobId, { take: this.batchPhotos })).map((item) => item.id);
+  }
+
+  /** Gives up on items that kept failing: they end FAILED with the reason, and their job finishes. */
+  async giveUp(jobId: string, itemIds: string[], reason: string): Promise<void> {
+    const { count } = await failPendingItems(this.db, itemIds, 'INTERNAL_ERROR', `analysis failed: ${reason}`);
+    this.metrics.photosFailed.inc(count);
+    const job = await findJob(this.db, jobId);
+    if (job && count > 0) await this.grouping.regroup(job.groupId);
+    await finishIfDone(this.db, jobId);
+  }
+
+  private async analyseBatch(groupId: string, items: JobItem[]): Promise<void> {
+    const loaded = await Promise.all(items.map((item) => this.load(item).then((bytes) => ({ item, bytes }), (error: Error) => ({ item, error }))));
+    const toAnalyse: { item: JobItem; imageId: string; bytes: Buffer }[] = [];
+    const imageOfHash = new Map<string, string>();
+    for (const entry of loaded) {
+      const { item } = entry;
+      if ('error' in entry) {
+        const code = entry.error instanceof AppError || entry.error instanceof SourceError ? entry.error.code : 'INTERNAL_ERROR';
+        await finishItem(this.db, item.id, 'FAILED', null, code, entry.error.message);
+        this.metrics.photosFailed.inc();
+        continue;
+      }
+      const contentHash = sha256(entry.bytes);
+      const earlier = imageOfHash.get(contentHash);
+      const existing = earlier ? null : await imageOfContent(this.db, groupId, contentHash);
+      if (earlier || (existing && existing.status !== 'PENDING')) {
+        await finishItem(this.db, item.id, 'DUPLICATE', earlier ?? existing!.id);
+        continue;
+      }
+      const image = existing ?? (await createImage(this.db, groupId, item, contentHash, entry.bytes.length));
+      imageOfHash.set(contentHash, image.id);
+      toAnalyse.push({ item, imageId: image.id, bytes: entry.bytes });
+    }
+    const results = await this.pipeline.analyseAll(toAnalyse.map(({ imageId, bytes }) => ({ key: imageId, buffer: bytes })));
+    for (const [i, result] of results.entries()) {
+      await this.db.$transaction((tx) => saveAnalysis(tx, groupId, toAnalyse[i].item, result.key, result));
+      (result.error ? this.metrics.photosFailed : this.metrics.photosAnalysed).inc();
+    }
+  }
+
+  /** The photo's bytes; fetched ones are kept by content hash, as their URL may expire (presigned). */
+  private async load(item: JobItem): Promise<Buffer> {
+    if (item.sourceKind === 'URL') {
+      const bytes = await fetchImage(item.location, this.fetchLimits);
+      await this.blobs.put(bytes);
+      return bytes;
+    }
+    if (item.sourceKind === 'UPLOAD') return this.blobs.read(item.location);
+    return this.files.read(item.location, item.key);
+  }
+}
