@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { gaussian, seededRandom } from '../../../test/support/random.js';
 import { tsne } from '../src/tsne.js';
 
-/** Points around `clusters` random centres in `dim` dimensions, labelled by cluster (a fixed LCG, no Math.random). */
+/** Points around `clusters` random centres in `dim` dimensions, labelled by cluster (seeded, no Math.random). */
 function clusteredPoints(clusters: number, perCluster: number, dim: number, spread: number) {
-  let state = 12345;
-  const uniform = () => (state = (state * 48271) % 2147483647) / 2147483647;
-  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const normal = gaussian(seededRandom(12345));
   const centres = Array.from({ length: clusters }, () => Array.from({ length: dim }, normal));
   const labels = Array.from({ length: clusters * perCluster }, (_, i) => i % clusters);
   const points = labels.map((label) => centres[label].map((c) => c + spread * normal()));
