@@ -1,5 +1,5 @@
 /**
- * pnpm bench [folder] [--json] [--quick] [--native-device cuda]
+ * pnpm bench [folder] [--json] [--quick] [--native-device cuda]; pnpm bench --server [--json]: see bench/server.ts
  * Prints figures, asserts nothing: pipeline speed per stage and memory on a folder of photos (default: the dev
  * split), the native cosine matrix and top-k against a TypeScript loop and this machine's fp32 peak, and
  * grouping 10k and 100k synthetic faces (drawn around real faces' embeddings) in child processes.
@@ -16,9 +16,14 @@ import { pipelineOptions } from './options.js';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, 'native-device': { type: 'string' } },
+  options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, 'native-device': { type: 'string' }, server: { type: 'boolean' } },
   allowPositionals: true,
 });
+if (values.server) {
+  // The server's figures (bench/server.ts) instead of the pipeline's.
+  await import('./server.js');
+  process.exit(0);
+}
 const say = (line: string) => {
   if (!values.json) process.stdout.write(`${line}\n`);
 };

@@ -48,3 +48,11 @@ export async function standingNotThisPerson(tx: Tx, groupId: string): Promise<{ 
     apart: payloads.flatMap((payload) => payload.apart ?? []),
   };
 }
+
+export const findCorrection = (tx: Tx, id: string) => tx.correction.findUniqueOrThrow({ where: { id } });
+
+/** The group's latest correction still standing (undo goes backwards). */
+export const latestStanding = (tx: Tx, groupId: string) =>
+  tx.correction.findFirst({ where: { groupId, undoneAt: null }, orderBy: { sequence: 'desc' } });
+
+export const markUndone = (tx: Tx, id: string) => tx.correction.update({ where: { id }, data: { undoneAt: new Date() } });

@@ -8,13 +8,6 @@ export interface ErasedFiles {
   hashes: string[];
 }
 
-/** The owner's group, person or photos (ids that are not the owner's are left out). */
-export const ownedGroup = (tx: Tx, owner: string, id: string) => tx.group.findFirst({ where: { id, ownerId: owner }, select: { id: true } });
-export const ownedPerson = (tx: Tx, owner: string, id: string) =>
-  tx.person.findFirst({ where: { id, group: { ownerId: owner } }, select: { id: true, groupId: true } });
-export const ownedImages = (tx: Tx, owner: string, ids: string[]) =>
-  tx.image.findMany({ where: { id: { in: ids }, group: { ownerId: owner } }, select: { id: true, groupId: true } });
-
 /** Deletes the group's rows (everything of it cascades) and returns the files they had. */
 export async function deleteGroupRows(tx: Tx, groupId: string): Promise<ErasedFiles> {
   const files = await filesOf(tx, { groupId });

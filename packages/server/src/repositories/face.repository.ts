@@ -74,3 +74,27 @@ function intersectionOverUnion(a: readonly number[], b: readonly number[]): numb
   const area = (box: readonly number[]) => (box[2] - box[0]) * (box[3] - box[1]);
   return intersection / (area(a) + area(b) - intersection);
 }
+
+export const findFace = (tx: Tx, id: string) => tx.face.findUnique({ where: { id } });
+
+/** The faces of these persons, with their person. */
+export const facesOfPersons = (tx: Tx, personIds: string[]) =>
+  tx.face.findMany({ where: { personId: { in: personIds } }, select: { id: true, personId: true } });
+
+/** The other faces of the face's person. */
+export const otherFaces = (tx: Tx, personId: string, faceId: string) =>
+  tx.face.findMany({ where: { personId, id: { not: faceId } }, select: { id: true } });
+
+/** Moves all faces of these persons to another. */
+export async function moveFacesOfPersons(tx: Tx, fromPersonIds: string[], toPersonId: string): Promise<void> {
+  await tx.face.updateMany({ where: { personId: { in: fromPersonIds } }, data: { personId: toPersonId } });
+}
+
+/** Sets faces' person, and why they are in none (null while in one). */
+export async function assignFaces(tx: Tx, faceIds: string[], personId: string | null, unassigned: UnassignedReason | string | null): Promise<void> {
+  const reason = unassigned === null || typeof unassigned === 'string' ? unassigned : JSON.stringify(unassigned);
+  await tx.face.updateMany({ where: { id: { in: faceIds } }, data: { personId, unassigned: reason } });
+}
+
+/** The persons of these faces now (before a change is undone). */
+export const personsOfFaces = (tx: Tx, faceIds: string[]) => tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });

@@ -10,3 +10,9 @@ export async function ensureGroupUser(tx: Tx, groupId: string, name: string): Pr
   await tx.$executeRaw`INSERT INTO "group_users" ("id", "groupId", "name") VALUES (${randomUUID()}, ${groupId}, ${name}) ON CONFLICT ("groupId", "name") DO NOTHING`;
   return (await tx.groupUser.findUniqueOrThrow({ where: { groupId_name: { groupId, name } }, select: { id: true } })).id;
 }
+
+export const createGroup = (tx: Tx, ownerId: string, name: string) => tx.group.create({ data: { ownerId, name } });
+
+/** The owner's group of that name, created if none. */
+export const groupNamed = async (tx: Tx, ownerId: string, name: string) =>
+  (await tx.group.findFirst({ where: { ownerId, name } })) ?? createGroup(tx, ownerId, name);

@@ -72,3 +72,16 @@ export async function saveAnalysis(
       : { status: 'DONE', imageId },
   });
 }
+
+/** A new job with an item per photo, in order. */
+export async function createJob(
+  tx: Tx,
+  groupId: string,
+  kind: string,
+  userId: string | null,
+  items: { key: string; location: string }[],
+) {
+  const job = await tx.job.create({ data: { groupId, kind } });
+  await tx.jobItem.createMany({ data: items.map((item, position) => ({ jobId: job.id, position, sourceKind: kind, userId, ...item })) });
+  return job;
+}

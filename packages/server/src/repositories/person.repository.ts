@@ -36,3 +36,24 @@ export async function refreshPersons(tx: Tx, personIds: Iterable<string | null>)
   }
   if (empty.length > 0) await tx.person.deleteMany({ where: { id: { in: empty } } });
 }
+
+export const findPerson = (tx: Tx, id: string) => tx.person.findUnique({ where: { id } });
+
+export async function updatePerson(tx: Tx, id: string, data: { name?: string | null; hidden?: boolean; curated?: boolean }): Promise<void> {
+  await tx.person.update({ where: { id }, data });
+}
+
+export const createPerson = async (tx: Tx, groupId: string) => (await tx.person.create({ data: { groupId } })).id;
+
+/** Puts a person back as a snapshot had it (created again when it was merged away or emptied since). */
+export async function restorePerson(
+  tx: Tx,
+  groupId: string,
+  { id, createdAt, ...fields }: { id: string; name: string | null; hidden: boolean; curated: boolean; createdAt: string },
+): Promise<void> {
+  await tx.person.upsert({ where: { id }, create: { id, groupId, createdAt: new Date(createdAt), ...fields }, update: fields });
+}
+
+/** A group's persons, with what says whether a user decided them (named, or merged and moved into). */
+export const personsOfGroup = (tx: Tx, groupId: string) =>
+  tx.person.findMany({ where: { groupId }, select: { id: true, name: true, curated: true } });

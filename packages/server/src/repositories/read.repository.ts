@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { Prisma } from '../db/generated/sqlite/client.js';
+import { ownedCorrection, ownedFace, ownedGroup, ownedImage, ownedJob, ownedPerson } from './owned.repository.js';
 
 export interface Page {
   first: number;
@@ -24,12 +25,12 @@ export class ReadRepository {
   groups = (ownerId: string) => this.db.group.findMany({ where: { ownerId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 
   // The owner's entity by id, or null (another owner's is as absent as one that never existed).
-  ownedGroup = (ownerId: string, id: string) => this.db.group.findFirst({ where: { id, ownerId } });
-  ownedPerson = (ownerId: string, id: string) => this.db.person.findFirst({ where: { id, group: { ownerId } } });
-  ownedImage = (ownerId: string, id: string) => this.db.image.findFirst({ where: { id, group: { ownerId } } });
-  ownedFace = (ownerId: string, id: string) => this.db.face.findFirst({ where: { id, group: { ownerId } } });
-  ownedJob = (ownerId: string, id: string) => this.db.job.findFirst({ where: { id, group: { ownerId } } });
-  ownedCorrection = (ownerId: string, id: string) => this.db.correction.findFirst({ where: { id, group: { ownerId } } });
+  ownedGroup = (ownerId: string, id: string) => ownedGroup(this.db, ownerId, id);
+  ownedPerson = (ownerId: string, id: string) => ownedPerson(this.db, ownerId, id);
+  ownedImage = (ownerId: string, id: string) => ownedImage(this.db, ownerId, id);
+  ownedFace = (ownerId: string, id: string) => ownedFace(this.db, ownerId, id);
+  ownedJob = (ownerId: string, id: string) => ownedJob(this.db, ownerId, id);
+  ownedCorrection = (ownerId: string, id: string) => ownedCorrection(this.db, ownerId, id);
 
   // Batched by id, for the loaders.
   groupsByIds = (ids: readonly string[]) => this.db.group.findMany({ where: { id: { in: [...ids] } } });

@@ -1,8 +1,24 @@
 import type { Db, Tx } from '../db/client.js';
 import { badInput, checkedName, isId, notFound } from '../errors.js';
-import { payloadOf, recordCorrection, snapshotPersons } from '../repositories/correction.repository.js';
-import type { UnassignedReason } from '../repositories/face.repository.js';
-import { refreshPersons } from '../repositories/person.repository.js';
+import {
+  findCorrection,
+  latestStanding,
+  markUndone,
+  payloadOf,
+  recordCorrection,
+  snapshotPersons,
+} from '../repositories/correction.repository.js';
+import { ownedCorrection, ownedFace, ownedPerson } from '../repositories/owned.repository.js';
+import {
+  assignFaces,
+  facesOfPersons,
+  findFace,
+  moveFacesOfPersons,
+  otherFaces,
+  personsOfFaces,
+  type UnassignedReason,
+} from '../repositories/face.repository.js';
+import { createPerson, findPerson, refreshPersons, restorePerson, updatePerson } from '../repositories/person.repository.js';
 import type { GroupLock } from './group-lock.js';
 
 const MAX_IDS = 1000;
@@ -25,7 +41,7 @@ export class CorrectionService {
     return this.correct(groupId, async (tx) => {
       const person = await this.person(tx, personId);
       const persons = await snapshotPersons(tx, [personId]);
-      await tx.person.update({ where: { id: personId }, data: { name: newName } });
+      await updatePerson(tx, personId, { name: newName });
       const summary = `renamed ${label(person)} to ${newName === null ? 'no name' : `"${newName}"`}`;
       await recordCorrection(tx, groupId, 'RENAME', personId, { summary, before: { persons, faces: [] } });
       return personId;
@@ -37,7 +53,7 @@ export class CorrectionService {
     return this.correct(groupId, async (tx) => {
       const person = await this.person(tx, personId);
       const persons = await snapshotPersons(tx, [personId]);
-      await tx.person.update({ where: { id: personId }, data: { hidden } });
+      await updatePerson(tx, personId, { hidden });
       const summary = `${hidden ? 'hid' : 'showed'} ${label(person)}`;
       await recordCorrection(tx, groupId, 'SET_HIDDEN', personId, { summary, before: { persons, faces: [] } });
       return personId;
@@ -56,10 +72,10 @@ export class CorrectionService {
       const merged = [];
       for (const id of sources) merged.push(await this.person(tx, id, groupId));
       const persons = await snapshotPersons(tx, [targetId, ...sources]);
-      const faces = await tx.face.findMany({ where: { personId: { in: sources } }, select: { id: true, personId: true } });
-      await tx.face.updateMany({ where: { personId: { in: sources } }, data: { personId: targetId } });
+      const faces = await facesOfPersons(tx, sources);
+      await moveFacesOfPersons(tx, sources, targetId);
       const name = target.name ?? merged.find((p) => p.name !== null)?.name ?? null;
-      await tx.person.update({ where: { id: targetId }, data: { name, curated: true } });
+      await updatePerson(tx, targetId, { name, curated: true });
       await refreshPersons(tx, [targetId, ...sources]);
       const summary = `merged ${merged.map(label).join(', ')} into ${label({ ...target, name })}`;
       await recordCorrection(tx, groupId, 'MERGE', targetId, { summary, before: { persons, faces: faces.map((f) => [f.id, f.personId]) } });
@@ -79,9 +95,9 @@ export class CorrectionService {
       const target = personId ? await this.person(tx, personId, groupId) : null;
       const previous = faces.map((f) => f.personId).filter((id): id is string => id !== null);
       const persons = await snapshotPersons(tx, [...new Set([...previous, ...(target ? [target.id] : [])])]);
-      const targetId = target?.id ?? (await tx.person.create({ data: { groupId } })).id;
-      await tx.face.updateMany({ where: { id: { in: ids } }, data: { personId: targetId, unassigned: null } });
-      await tx.person.update({ where: { id: targetId }, data: { curated: true } });
+      const targetId = target?.id ?? (await createPerson(tx, groupId));
+      await assignFaces(tx, ids, targetId, null);
+      await updatePerson(tx, targetId, { curated: true });
       await refreshPersons(tx, [targetId, ...previous]);
       const summary = `moved ${ids.length} face${ids.length === 1 ? '' : 's'} to ${target ? label(target) : 'a new person'}`;
       const before = { persons, faces: faces.map((f): [string, string | null, string | null] => [f.id, f.personId, f.unassigned]) };
@@ -97,10 +113,10 @@ export class CorrectionService {
       const face = await this.face(tx, faceId);
       if (!face.personId) throw badInput(`face ${faceId} is not assigned to a person`);
       const person = await this.person(tx, face.personId);
-      const others = await tx.face.findMany({ where: { personId: face.personId, id: { not: faceId } }, select: { id: true } });
+      const others = await otherFaces(tx, face.personId, faceId);
       const persons = await snapshotPersons(tx, [face.personId]);
       const reason: UnassignedReason = { reasons: ['not this person'], nearestPerson: null, similarity: null, threshold: this.groupingThreshold };
-      await tx.face.update({ where: { id: faceId }, data: { personId: null, unassigned: JSON.stringify(reason) } });
+      await assignFaces(tx, [faceId], null, reason);
       await refreshPersons(tx, [face.personId]);
       await recordCorrection(tx, groupId, 'NOT_PERSON', face.personId, {
         summary: `face ${faceId} is not ${label(person)}`,
@@ -113,37 +129,24 @@ export class CorrectionService {
 
   /** Undoes the group's latest correction still standing: persons and face assignments return to before it. */
   async undo(owner: string, correctionId: string) {
-    const found = isId(correctionId)
-      ? await this.db.correction.findFirst({ where: { id: correctionId, group: { ownerId: owner } } })
-      : null;
+    const found = isId(correctionId) ? await ownedCorrection(this.db, owner, correctionId) : null;
     if (!found) throw notFound('correction', correctionId);
     return this.lock.transaction(found.groupId, async (tx) => {
-      const correction = await tx.correction.findUniqueOrThrow({ where: { id: correctionId } });
+      const correction = await findCorrection(tx, correctionId);
       if (correction.undoneAt) throw badInput(`correction ${correctionId} is already undone`);
-      const latest = await tx.correction.findFirst({
-        where: { groupId: correction.groupId, undoneAt: null },
-        orderBy: { sequence: 'desc' },
-      });
+      const latest = await latestStanding(tx, correction.groupId);
       if (latest?.id !== correction.id) throw badInput(`undo the later correction ${latest?.id} first`);
       const { before } = payloadOf(correction);
-      for (const { id, createdAt, ...fields } of before.persons) {
-        await tx.person.upsert({
-          where: { id },
-          create: { id, groupId: correction.groupId, createdAt: new Date(createdAt), ...fields },
-          update: fields,
-        });
-      }
+      for (const person of before.persons) await restorePerson(tx, correction.groupId, person);
       const faceIds = before.faces.map(([faceId]) => faceId);
-      const current = await tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });
-      for (const [faceId, personId, unassigned = null] of before.faces) {
-        await tx.face.updateMany({ where: { id: faceId }, data: { personId, unassigned } });
-      }
+      const current = await personsOfFaces(tx, faceIds);
+      for (const [faceId, personId, unassigned = null] of before.faces) await assignFaces(tx, [faceId], personId, unassigned);
       await refreshPersons(tx, [
         ...before.persons.map((p) => p.id),
         ...before.faces.map(([, personId]) => personId),
         ...current.map((f) => f.personId),
       ]);
-      return tx.correction.update({ where: { id: correctionId }, data: { undoneAt: new Date() } });
+      return markUndone(tx, correctionId);
     });
   }
 
@@ -153,26 +156,26 @@ export class CorrectionService {
 
   /** The owner's person, found before the group's lock is taken (to know which group to lock). */
   private async ownedPerson(owner: string, id: string) {
-    const person = isId(id) ? await this.db.person.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
+    const person = isId(id) ? await ownedPerson(this.db, owner, id) : null;
     if (!person) throw notFound('person', id);
     return person;
   }
 
   private async ownedFace(owner: string, id: string) {
-    const face = isId(id) ? await this.db.face.findFirst({ where: { id, group: { ownerId: owner } } }) : null;
+    const face = isId(id) ? await ownedFace(this.db, owner, id) : null;
     if (!face) throw notFound('face', id);
     return face;
   }
 
   /** A person of the group (others, of this owner or another, are not found: nothing moves across groups). */
   private async person(tx: Tx, id: string, groupId?: string) {
-    const person = isId(id) ? await tx.person.findUnique({ where: { id } }) : null;
+    const person = isId(id) ? await findPerson(tx, id) : null;
     if (!person || (groupId && person.groupId !== groupId)) throw notFound('person', id);
     return person;
   }
 
   private async face(tx: Tx, id: string, groupId?: string) {
-    const face = isId(id) ? await tx.face.findUnique({ where: { id } }) : null;
+    const face = isId(id) ? await findFace(tx, id) : null;
     if (!face || (groupId && face.groupId !== groupId)) throw notFound('face', id);
     return face;
   }

@@ -6,10 +6,8 @@ import {
   deleteImageRows,
   existing,
   forgetPersonRows,
-  ownedGroup,
-  ownedImages,
-  ownedPerson,
 } from '../repositories/erasure.repository.js';
+import { ownedGroup, ownedImages, ownedPerson } from '../repositories/owned.repository.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { GroupLock } from './group-lock.js';
 import type { PictureService } from './picture.service.js';

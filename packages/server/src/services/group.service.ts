@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { badInput, checkedName } from '../errors.js';
+import { createGroup } from '../repositories/group.repository.js';
 
 export class GroupService {
   constructor(private readonly db: Db) {}
@@ -7,6 +8,6 @@ export class GroupService {
   create(owner: string, name: string) {
     const checked = checkedName(name, 'the group name');
     if (!checked) throw badInput('a group needs a name');
-    return this.db.group.create({ data: { ownerId: owner, name: checked } });
+    return createGroup(this.db, owner, checked);
   }
 }

@@ -1,15 +1,14 @@
 import { groupFacesInWorker, type GroupImagesOptions, type GroupingConstraints } from '@facegroup/core';
-import type { Db, Tx } from '../db/client.js';
+import type { Tx } from '../db/client.js';
 import { standingNotThisPerson } from '../repositories/correction.repository.js';
-import { groupingFaces, type UnassignedReason } from '../repositories/face.repository.js';
+import { assignFaces, groupingFaces, type UnassignedReason } from '../repositories/face.repository.js';
 import { append } from '../repositories/maps.js';
-import { refreshPersons } from '../repositories/person.repository.js';
+import { createPerson, personsOfGroup, refreshPersons } from '../repositories/person.repository.js';
 import type { GroupLock } from './group-lock.js';
 
 /** Groups a group's faces into persons, keeping what users decided. */
 export class GroupingService {
   constructor(
-    private readonly db: Db,
     private readonly options: GroupImagesOptions,
     private readonly lock: GroupLock,
   ) {}
@@ -26,7 +25,7 @@ export class GroupingService {
 
   private async regroupIn(tx: Tx, groupId: string): Promise<void> {
     const faces = await groupingFaces(tx, groupId);
-    const persons = await tx.person.findMany({ where: { groupId }, select: { id: true, name: true, curated: true } });
+    const persons = await personsOfGroup(tx, groupId);
     const decided = new Set(persons.filter((p) => p.name !== null || p.curated).map((p) => p.id));
     const options = this.options;
     const notThisPerson = await standingNotThisPerson(tx, groupId);
@@ -58,11 +57,11 @@ export class GroupingService {
 
     const touched = new Set<string>(persons.map((p) => p.id));
     for (const [index, cluster] of clusters.entries()) {
-      const personId = personOfCluster.get(index) ?? (await tx.person.create({ data: { groupId } })).id;
+      const personId = personOfCluster.get(index) ?? (await createPerson(tx, groupId));
       personOfCluster.set(index, personId);
       touched.add(personId);
       const moving = cluster.filter((faceId) => personOf.get(faceId) !== personId);
-      if (moving.length > 0) await tx.face.updateMany({ where: { id: { in: moving } }, data: { personId, unassigned: null } });
+      if (moving.length > 0) await assignFaces(tx, moving, personId, null);
     }
     for (const { faceId, reasons, nearest } of unassigned) {
       const reason: UnassignedReason = {
@@ -71,7 +70,7 @@ export class GroupingService {
         similarity: nearest?.similarity ?? null,
         threshold: options.threshold,
       };
-      await tx.face.update({ where: { id: faceId }, data: { personId: null, unassigned: JSON.stringify(reason) } });
+      await assignFaces(tx, [faceId], null, reason);
     }
     await refreshPersons(tx, touched);
   }

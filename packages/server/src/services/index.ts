@@ -53,7 +53,7 @@ export function createServices(database: Database, pipeline: FacePipeline | null
   const files = new LocalFiles(config.importRoots);
   const originals = new Originals(blobs, files);
   const groupingOptions = pipeline?.groupingOptions ?? groupingOptionsOf(resolveConfig(config.pipeline));
-  const grouping = new GroupingService(db, groupingOptions, lock);
+  const grouping = new GroupingService(groupingOptions, lock);
   const metrics = new Metrics(() => pendingPhotoCount(db));
   const queue = analysisQueue(database, config);
   const thumbnails = new ThumbnailService(db, originals, new GroupFolders(join(config.dataDir, 'thumbnails')));

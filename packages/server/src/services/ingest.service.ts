@@ -3,7 +3,9 @@ import type { ServerConfig } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import { AppError, asAppError, badInput, bounded, checkedName, isId, notFound } from '../errors.js';
 import type { AnalysisQueue } from '../jobs/analysis-queue.js';
-import { ensureGroupUser } from '../repositories/group.repository.js';
+import { ensureGroupUser, groupNamed } from '../repositories/group.repository.js';
+import { createJob } from '../repositories/job.repository.js';
+import { ownedGroup } from '../repositories/owned.repository.js';
 import type { LocalFiles } from '../sources/local-files.js';
 import type { AddRequestLimit } from './rate-limit.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -61,12 +63,10 @@ export class IngestService {
     const jobs = await this.db.$transaction(async (tx) => {
       const created = [];
       for (const folder of folders) {
-        const group =
-          (await tx.group.findFirst({ where: { ownerId: owner, name: folder.name } })) ??
-          (await tx.group.create({ data: { ownerId: owner, name: folder.name } }));
+        const group = await groupNamed(tx, owner, folder.name);
         for (const user of folder.users) {
           const items = user.images.map(({ key, path }) => ({ key, location: path }));
-          created.push(await this.createJob(tx, owner, group.id, 'PATH', items, user.name));
+          created.push(await this.newJob(tx, owner, group.id, 'PATH', items, user.name));
         }
       }
       return created;
@@ -99,7 +99,7 @@ export class IngestService {
   }
 
   private async submit(owner: string, groupId: string, kind: SourceKind, items: NewItem[], user: string | null) {
-    const job = await this.db.$transaction((tx) => this.createJob(tx, owner, groupId, kind, items, user));
+    const job = await this.db.$transaction((tx) => this.newJob(tx, owner, groupId, kind, items, user));
     await this.queue.submit(job.id);
     return job;
   }
@@ -110,7 +110,7 @@ export class IngestService {
     }
   }
 
-  private async createJob(tx: Tx, owner: string, groupId: string, kind: SourceKind, items: NewItem[], user: string | null) {
+  private async newJob(tx: Tx, owner: string, groupId: string, kind: SourceKind, items: NewItem[], user: string | null) {
     await this.group(tx, owner, groupId);
     if (items.length === 0) throw badInput('no photos given');
     this.checkCount(items.length);
@@ -120,15 +120,11 @@ export class IngestService {
     }
     const userName = user === null ? null : checkedName(user, 'the user name') || null;
     const userId = userName ? await ensureGroupUser(tx, groupId, userName) : null;
-    const job = await tx.job.create({ data: { groupId, kind } });
-    await tx.jobItem.createMany({
-      data: items.map((item, position) => ({ jobId: job.id, position, sourceKind: kind, userId, ...item })),
-    });
-    return job;
+    return createJob(tx, groupId, kind, userId, items);
   }
 
   private async group(tx: Tx, owner: string, groupId: string) {
-    const group = isId(groupId) ? await tx.group.findFirst({ where: { id: groupId, ownerId: owner } }) : null;
+    const group = isId(groupId) ? await ownedGroup(tx, owner, groupId) : null;
     if (!group) throw notFound('group', groupId);
     return group;
   }
