@@ -56,6 +56,9 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
   const server = createHttpServer(apollo, services, config);
   server.requestTimeout = 120_000;
   server.headersTimeout = 20_000;
+  // Idle connections stay open longer than clients keep them (undici 4 s, load balancers 60 s), so a client never
+  // sends on a connection the server is closing.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
