@@ -17,11 +17,11 @@ export async function sqliteDatabase(): Promise<TestDatabase> {
 /** A PostgreSQL server to test against (test/start-postgres.sh prints one); suites are skipped without it. */
 export const postgresServerUrl = process.env.TEST_POSTGRES_URL;
 
-/** A new, empty database on the test PostgreSQL server. */
+/** A new, empty database on the test PostgreSQL server (TEST_POSTGRES_URL, read when called). */
 export async function postgresDatabase(): Promise<TestDatabase> {
   const name = `facegroup_e2e_${Date.now()}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
   const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: postgresServerUrl });
+    const client = new pg.Client({ connectionString: process.env.TEST_POSTGRES_URL });
     await client.connect();
     try {
       await client.query(sql);
@@ -30,7 +30,7 @@ export async function postgresDatabase(): Promise<TestDatabase> {
     }
   };
   await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(postgresServerUrl!);
+  const url = new URL(process.env.TEST_POSTGRES_URL!);
   url.pathname = `/${name}`;
   return { url: url.href, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
