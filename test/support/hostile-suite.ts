@@ -270,7 +270,7 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         const correction = (await gql(server, `query($g: ID!) { group(id: $g) { corrections(first: 1) { id } } }`, { g: groupId })).group.corrections[0].id;
         const mutations: [string, string, Record<string, unknown>][] = [
           ['renamePerson', 'mutation($p: ID!) { renamePerson(personId: $p, name: "x") { id } }', { p: ids.person }],
-          ['mergePersons', 'mutation($p: ID!) { mergePersons(targetId: $p, sourceIds: ["' + NEVER + '"]) { id } }', { p: ids.person }],
+          ['mergePersons', `mutation($p: ID!) { mergePersons(targetId: $p, sourceIds: ["${NEVER}"]) { id } }`, { p: ids.person }],
           ['moveFaces', 'mutation($f: ID!) { moveFaces(faceIds: [$f], personId: null) { id } }', { f: ids.face }],
           ['markNotThisPerson', 'mutation($f: ID!) { markNotThisPerson(faceId: $f) { id } }', { f: ids.face }],
           ['setPersonHidden', 'mutation($p: ID!) { setPersonHidden(personId: $p, hidden: true) { id } }', { p: ids.person }],

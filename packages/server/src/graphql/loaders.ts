@@ -19,7 +19,10 @@ export function createLoaders(read: ReadRepository) {
     return (id: string, page: Page) => {
       const key = `${page.first}:${page.offset}`;
       let loader = loaders.get(key);
-      if (!loader) loaders.set(key, (loader = new DataLoader((ids) => load(ids, checked(page)))));
+      if (!loader) {
+        loader = new DataLoader((ids) => load(ids, checked(page)));
+        loaders.set(key, loader);
+      }
       return loader.load(id);
     };
   };
