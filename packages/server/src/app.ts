@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { FacePipeline } from '@facegroup/core';
 import type { GraphQLFormattedError } from 'graphql';
 import { signingSecret, UrlSigner } from './auth/url-signer.js';
 import type { ServerConfig } from './config.js';
@@ -13,6 +12,7 @@ import { AppError, internalError } from './errors.js';
 import { log } from './log.js';
 import { graphqlLimits } from './graphql/limits.js';
 import { resolvers, type Context } from './graphql/resolvers.js';
+import { PipelineThread } from './jobs/pipeline-thread.js';
 import { createHttpServer } from './http/server.js';
 import { createServices } from './services/index.js';
 
@@ -33,7 +33,8 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
   const database = await openDatabase(config.databaseUrl, config.logQueries);
   const applied = await migrate(database);
   if (applied.length > 0) log.info('database migrated', { migrations: applied });
-  const pipeline = config.workers > 0 ? await FacePipeline.create(config.pipeline) : null;
+  // Analysis on a thread of its own, so that inference never holds up requests.
+  const pipeline = config.workers > 0 ? await PipelineThread.start(config.pipeline) : null;
   const signer = new UrlSigner(await signingSecret(config.signingSecret, config.dataDir), config.signedUrlSeconds);
   const services = createServices(database, pipeline, config, signer);
   const swept = await services.erasure.sweep();
@@ -74,6 +75,7 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await services.queue.stop();
+      await pipeline?.stop();
       await apollo.stop();
       await database.db.$disconnect();
     },

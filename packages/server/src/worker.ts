@@ -2,11 +2,11 @@
 // machines sharing DATABASE_URL and the photo storage (DATA_DIR on a shared mount, or S3_BUCKET); each may have its
 // own FACE_EXECUTION_PROVIDER and FACE_THREADS.
 import { randomBytes } from 'node:crypto';
-import { FacePipeline } from '@facegroup/core';
 import { UrlSigner } from './auth/url-signer.js';
 import { loadConfig } from './config.js';
 import { openDatabase, providerOf } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { PipelineThread } from './jobs/pipeline-thread.js';
 import { log, stackOf } from './log.js';
 import { createServices } from './services/index.js';
 
@@ -17,7 +17,7 @@ if (providerOf(config.databaseUrl) !== 'postgresql') {
 }
 const database = await openDatabase(config.databaseUrl, config.logQueries);
 await migrate(database);
-const pipeline = await FacePipeline.create(config.pipeline);
+const pipeline = await PipelineThread.start(config.pipeline);
 // A worker serves no picture URLs: its signer is never used.
 const services = createServices(database, pipeline, config, new UrlSigner(randomBytes(32), 1));
 await services.queue.work(services.analysis!);
@@ -28,6 +28,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log.info(`${signal}: finishing the task in progress, then stopping`);
     services.queue
       .stop()
+      .then(() => pipeline.stop())
       .then(() => database.db.$disconnect())
       .then(() => process.exit(0), (error) => {
         log.error('stopping failed', { error: stackOf(error) });

@@ -1,24 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../module-worker.js';
 import type { FaceQuality } from '../types.js';
 import type { GroupingFace } from './group-faces.js';
 import type { QualityGrouping, QualityGroupingOptions } from './quality-gate.js';
 import type { GroupingReply, GroupingRequest } from './worker.js';
 
-/**
- * The grouping thread. The built package runs worker.js; from the workspace's TypeScript sources the thread first
- * registers tsx's loader (found from here), since Node 20 gives a worker neither the parent's loader nor --import.
- */
+/** The grouping thread: worker.js of the built package, worker.ts from the workspace's sources. */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  const api = JSON.parse(readFileSync(tsxPackage, 'utf8')).exports['./esm/api'].import.default as string;
-  const loader = JSON.stringify(pathToFileURL(join(dirname(tsxPackage), api)).href);
-  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  return new Worker(`import(${loader}).then(({ register }) => { register(); return import(${entry}); })`, { eval: true });
+  return startModuleWorker(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url));
 }
 
 let worker: Worker | undefined;

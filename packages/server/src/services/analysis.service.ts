@@ -1,6 +1,7 @@
-import { fetchImage, SourceError, type FacePipeline, type FetchLimits } from '@facegroup/core';
+import { fetchImage, SourceError, type FetchLimits } from '@facegroup/core';
 import type { Db } from '../db/client.js';
 import { AppError } from '../errors.js';
+import type { Analyser } from '../jobs/pipeline-thread.js';
 import type { Metrics } from '../metrics.js';
 import {
   createImage,
@@ -27,7 +28,7 @@ import type { GroupingService } from './grouping.service.js';
 export class AnalysisService {
   constructor(
     private readonly db: Db,
-    private readonly pipeline: FacePipeline,
+    private readonly pipeline: Analyser,
     private readonly blobs: BlobStore,
     private readonly files: LocalFiles,
     private readonly grouping: GroupingService,

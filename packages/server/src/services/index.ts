@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { groupingOptionsOf, resolveConfig, type FacePipeline } from '@facegroup/core';
+import { groupingOptionsOf, resolveConfig } from '@facegroup/core';
 import type { UrlSigner } from '../auth/url-signer.js';
 import type { ServerConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { AnalysisQueue } from '../jobs/analysis-queue.js';
 import { InProcessQueue } from '../jobs/in-process.queue.js';
 import { PgBossQueue } from '../jobs/pg-boss.queue.js';
+import type { Analyser } from '../jobs/pipeline-thread.js';
 import { Metrics } from '../metrics.js';
 import { pendingPhotoCount } from '../repositories/job.repository.js';
 import { OwnerRepository } from '../repositories/owner.repository.js';
@@ -46,13 +47,13 @@ export function analysisQueue({ db, provider }: Database, config: ServerConfig):
  * Wires the services over one database. `pipeline` is null in a process that analyses nothing (an API with
  * WORKERS=0): it loads no model, and its `analysis` is null.
  */
-export function createServices(database: Database, pipeline: FacePipeline | null, config: ServerConfig, signer: UrlSigner) {
+export function createServices(database: Database, pipeline: Analyser | null, config: ServerConfig, signer: UrlSigner) {
   const { db } = database;
   const lock = new GroupLock(db, database.provider);
   const blobs: BlobStore = config.s3 ? new S3BlobStore(config.s3) : new FileBlobStore(join(config.dataDir, 'blobs'));
   const files = new LocalFiles(config.importRoots);
   const originals = new Originals(blobs, files);
-  const groupingOptions = pipeline?.groupingOptions ?? groupingOptionsOf(resolveConfig(config.pipeline));
+  const groupingOptions = groupingOptionsOf(resolveConfig(config.pipeline));
   const grouping = new GroupingService(groupingOptions, lock);
   const metrics = new Metrics(() => pendingPhotoCount(db));
   const queue = analysisQueue(database, config);

@@ -1,0 +1,25 @@
+// The face pipeline on its own thread (see pipeline-thread.ts): ONNX Runtime's inference runs synchronously, and
+// here it holds up this thread alone, not the server's event loop.
+import { parentPort, workerData } from 'node:worker_threads';
+import { FacePipeline, type ConfigOverrides } from '@facegroup/core';
+import type { PipelineReply, PipelineRequest } from './pipeline-thread.js';
+
+const port = parentPort!;
+const post = (reply: PipelineReply) => port.postMessage(reply);
+
+try {
+  const pipeline = await FacePipeline.create({
+    ...(workerData as ConfigOverrides),
+    onWarning: (message) => post({ warning: message }),
+  });
+  port.on('message', async ({ id, sources }: PipelineRequest) => {
+    try {
+      post({ id, results: await pipeline.analyseAll(sources) });
+    } catch (error) {
+      post({ id, error: (error as Error).stack ?? String(error) });
+    }
+  });
+  post({ ready: pipeline.config });
+} catch (error) {
+  post({ failed: (error as Error).message });
+}
