@@ -21,9 +21,11 @@ export async function markRunning(tx: Tx, jobId: string): Promise<void> {
   await tx.job.updateMany({ where: { id: jobId, status: 'QUEUED' }, data: { status: 'RUNNING', startedAt: new Date() } });
 }
 
+export const hasPending = async (tx: Tx, jobId: string) => (await tx.jobItem.count({ where: { jobId, status: 'PENDING' } })) > 0;
+
 /** Marks the job done once no photo of it is pending (any process may call it; the first that finds none does). */
 export async function finishIfDone(tx: Tx, jobId: string): Promise<boolean> {
-  if ((await tx.jobItem.count({ where: { jobId, status: 'PENDING' } })) > 0) return false;
+  if (await hasPending(tx, jobId)) return false;
   await tx.job.updateMany({ where: { id: jobId, status: { not: 'DONE' } }, data: { status: 'DONE', finishedAt: new Date() } });
   return true;
 }

@@ -8,6 +8,7 @@ import {
   failPendingItems,
   findJob,
   finishIfDone,
+  hasPending,
   finishItem,
   imageOfContent,
   markRunning,
@@ -18,6 +19,8 @@ import {
 import type { LocalFiles } from '../sources/local-files.js';
 import { sha256, type BlobStore } from '../storage/blob-store.js';
 import type { GroupingService } from './grouping.service.js';
+
+const REGROUP_EVERY_MS = 5000;
 
 /**
  * Analysing photos, the task that queues hand to whichever process has the models: a few photos of a job are
@@ -46,15 +49,22 @@ export class AnalysisService {
     const job = await findJob(this.db, jobId);
     if (!job) return; // deleted with its group meanwhile
     await markRunning(this.db, jobId);
+    let regroupedLast = false;
     for (;;) {
       const items = await pendingItems(this.db, jobId, itemIds ? { ids: itemIds } : { take: this.batchPhotos });
       if (items.length === 0) break;
       const timer = this.metrics.analysisSeconds.startTimer();
       await this.analyseBatch(job.groupId, items);
       timer();
-      await this.grouping.regroup(job.groupId);
+      // Persons grow while a job runs, but a regroup costs the whole group: at most one every REGROUP_EVERY_MS.
+      regroupedLast = !this.grouping.regroupedWithin(job.groupId, REGROUP_EVERY_MS);
+      if (regroupedLast) await this.grouping.regroup(job.groupId);
       if (itemIds) break;
     }
+    // The task that leaves nothing pending regroups once more (unless it just did and no other task can have added
+    // photos since), so a finished job's persons include all its photos.
+    if (await hasPending(this.db, jobId)) return;
+    if (!regroupedLast || itemIds) await this.grouping.regroup(job.groupId);
     await finishIfDone(this.db, jobId);
   }
 

@@ -13,13 +13,22 @@ export class GroupingService {
     private readonly lock: GroupLock,
   ) {}
 
+  /** When this process last regrouped each group. */
+  private readonly regroupedAt = new Map<string, number>();
+
+  /** Whether this process regrouped the group within the last `ms`. */
+  regroupedWithin(groupId: string, ms: number): boolean {
+    return Date.now() - (this.regroupedAt.get(groupId) ?? 0) < ms;
+  }
+
   /**
    * Reruns grouping over all faces of the group, then maps the new clusters onto the existing persons so ids,
    * names and hidden flags stay: each cluster takes the person it shares most faces with (persons a user named
    * or curated first). Faces grouping leaves out (weak ones near no person they may join) become unassigned, each
    * with why (Face.unassigned). One transaction.
    */
-  regroup(groupId: string): Promise<void> {
+  async regroup(groupId: string): Promise<void> {
+    this.regroupedAt.set(groupId, Date.now());
     return this.lock.transaction(groupId, (tx) => this.regroupIn(tx, groupId), { timeout: 120_000 });
   }
 
