@@ -16,7 +16,12 @@ import { pipelineOptions } from './options.js';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, 'native-device': { type: 'string' }, server: { type: 'boolean' } },
+  options: {
+    json: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    'native-device': { type: 'string' },
+    server: { type: 'boolean' },
+  },
   allowPositionals: true,
 });
 if (values.server) {
@@ -40,30 +45,53 @@ const groupStart = performance.now();
 groupImages(images, pipeline.groupingOptions);
 const groupSeconds = (performance.now() - groupStart) / 1000;
 const stages = pipeline.clock.seconds;
-const inferenceSeconds = ['detect.pnet', 'detect.rnet', 'detect.onet', 'detect.scrfd', 'embed'].reduce((sum, s) => sum + (stages[s] ?? 0), 0);
+const inferenceSeconds = ['detect.pnet', 'detect.rnet', 'detect.onet', 'detect.scrfd', 'embed'].reduce(
+  (sum, s) => sum + (stages[s] ?? 0),
+  0,
+);
 const peakRssMB = process.resourceUsage().maxRSS / 1024;
-say(`pipeline: ${photos.length} photos, ${faces} faces in ${totalSeconds.toFixed(1)} s: ` +
-  `${(photos.length / totalSeconds).toFixed(2)} photos/s, ${(faces / totalSeconds).toFixed(1)} faces/s`);
-say(`  ONNX inference ${inferenceSeconds.toFixed(1)} s (total/inference ${(totalSeconds / inferenceSeconds).toFixed(2)}), grouping ${groupSeconds.toFixed(2)} s, peak RSS ${peakRssMB.toFixed(0)} MB`);
-say(`  stage seconds (summed over photos; non-network stages of concurrent photos overlap): ${Object.entries(stages).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+say(
+  `pipeline: ${photos.length} photos, ${faces} faces in ${totalSeconds.toFixed(1)} s: ` +
+    `${(photos.length / totalSeconds).toFixed(2)} photos/s, ${(faces / totalSeconds).toFixed(1)} faces/s`,
+);
+say(
+  `  ONNX inference ${inferenceSeconds.toFixed(1)} s (total/inference ${(totalSeconds / inferenceSeconds).toFixed(2)}), grouping ${groupSeconds.toFixed(2)} s, peak RSS ${peakRssMB.toFixed(0)} MB`,
+);
+say(
+  `  stage seconds (summed over photos; non-network stages of concurrent photos overlap): ${Object.entries(stages)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ')}`,
+);
 const threads = pipeline.config.threads || availableParallelism();
-say(`  execution provider ${pipeline.config.executionProvider}, ONNX Runtime intra-op threads ${threads}, ${pipeline.config.batchPhotos} photos per batch, detector ${pipeline.config.detector}, embedder ${pipeline.config.embedder}`);
+say(
+  `  execution provider ${pipeline.config.executionProvider}, ONNX Runtime intra-op threads ${threads}, ${pipeline.config.batchPhotos} photos per batch, detector ${pipeline.config.detector}, embedder ${pipeline.config.embedder}`,
+);
 
 // Memory against the number of photos: the same 40 photos analysed 40 and 160 times, each in its own process.
 const memoryRuns: { photos: number; seconds: number; peakRssMB: number }[] = [];
 if (!values.quick) {
   for (const count of [40, 160]) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(checkoutRoot, 'bench', 'analyse-repeated.ts'), folder, String(count)]);
+    const out = execFileSync(process.execPath, [
+      '--import',
+      'tsx',
+      resolve(checkoutRoot, 'bench', 'analyse-repeated.ts'),
+      folder,
+      String(count),
+    ]);
     memoryRuns.push(JSON.parse(out.toString()));
   }
-  say(`  peak RSS by photos analysed (40 distinct photos, cycled): ${memoryRuns.map((r) => `${r.photos}: ${r.peakRssMB.toFixed(0)} MB`).join(', ')}`);
+  say(
+    `  peak RSS by photos analysed (40 distinct photos, cycled): ${memoryRuns.map((r) => `${r.photos}: ${r.peakRssMB.toFixed(0)} MB`).join(', ')}`,
+  );
 }
 
 // 2. The native cosine matrix and top-k.
 const device = values['native-device'] === 'cuda' ? 'cuda' : 'cpu';
 const peak = peakGflops();
 const native = backend();
-say(`\nnative-align: ${native.simd}, ${native.threads} threads, cuda ${native.cuda}, cosineMatrix on ${device}; measured CPU fp32 peak ${peak.toFixed(1)} GFLOP/s`);
+say(
+  `\nnative-align: ${native.simd}, ${native.threads} threads, cuda ${native.cuda}, cosineMatrix on ${device}; measured CPU fp32 peak ${peak.toFixed(1)} GFLOP/s`,
+);
 const gflops = (n: number, m: number, dim: number, seconds: number) => (2 * n * m * dim) / seconds / 1e9;
 /** Seconds of the fastest of `runs` runs: the machine's speed, not a moment's contention. */
 const timeIt = (work: () => unknown, runs = 1) => {
@@ -92,7 +120,12 @@ for (const dim of [128, 512]) {
       const loop = gflops(rows, n, dim, loopSeconds);
       line += `, TypeScript loop ${loop.toFixed(2)} GFLOP/s (native ${(gflops(n, n, dim, cosineSeconds) / loop).toFixed(0)}x)`;
       if (n === 4000 && dim === 512) {
-        cosine4k = { gflops: gflops(n, n, dim, cosineSeconds), tsLoopGflops: loop, peakGflops: peak, topKGflops: gflops(n, n, dim, topSeconds) };
+        cosine4k = {
+          gflops: gflops(n, n, dim, cosineSeconds),
+          tsLoopGflops: loop,
+          peakGflops: peak,
+          topKGflops: gflops(n, n, dim, topSeconds),
+        };
         line += `, ${((100 * cosine4k.gflops) / peak).toFixed(0)}% of peak`;
       }
     }
@@ -104,31 +137,43 @@ for (const dim of [128, 512]) {
 const embeddings = images.flatMap((image) => image.faces.map((face) => Array.from(face.embedding)));
 const groupRuns: Record<string, { seconds: number; peakRssMB: number; persons: number }> = {};
 for (const count of values.quick ? [10_000] : [10_000, 100_000]) {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(checkoutRoot, 'bench', 'group-synthetic.ts'), String(count)], {
-    input: JSON.stringify(embeddings),
-    maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', resolve(checkoutRoot, 'bench', 'group-synthetic.ts'), String(count)],
+    {
+      input: JSON.stringify(embeddings),
+      maxBuffer: 1 << 20,
+    },
+  );
   groupRuns[count] = JSON.parse(out.toString());
-  say(`grouping ${count} synthetic faces: ${groupRuns[count].seconds.toFixed(1)} s, ${groupRuns[count].persons} persons, peak RSS ${groupRuns[count].peakRssMB.toFixed(0)} MB`);
+  say(
+    `grouping ${count} synthetic faces: ${groupRuns[count].seconds.toFixed(1)} s, ${groupRuns[count].persons} persons, peak RSS ${groupRuns[count].peakRssMB.toFixed(0)} MB`,
+  );
 }
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({
-    folder,
-    photos: photos.length,
-    faces,
-    photosPerSecond: photos.length / totalSeconds,
-    facesPerSecond: faces / totalSeconds,
-    inferenceSeconds,
-    totalSeconds,
-    groupSeconds,
-    stageSeconds: stages,
-    peakRssMB,
-    memoryByPhotos: memoryRuns,
-    executionProvider: pipeline.config.executionProvider,
-    threads,
-    cosine: cosine4k,
-    group10k: groupRuns[10_000],
-    group100k: groupRuns[100_000] ?? null,
-  }, null, 1)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        folder,
+        photos: photos.length,
+        faces,
+        photosPerSecond: photos.length / totalSeconds,
+        facesPerSecond: faces / totalSeconds,
+        inferenceSeconds,
+        totalSeconds,
+        groupSeconds,
+        stageSeconds: stages,
+        peakRssMB,
+        memoryByPhotos: memoryRuns,
+        executionProvider: pipeline.config.executionProvider,
+        threads,
+        cosine: cosine4k,
+        group10k: groupRuns[10_000],
+        group100k: groupRuns[100_000] ?? null,
+      },
+      null,
+      1,
+    )}\n`,
+  );
 }

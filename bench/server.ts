@@ -54,10 +54,14 @@ async function waitForJob(server: RunningServer, jobId: string): Promise<void> {
 
 async function ingest(server: RunningServer, groupId: string, paths: string[]): Promise<number> {
   const start = performance.now();
-  const { addImagesFromPaths: job } = await gql(server, 'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }', {
-    g: groupId,
-    p: paths,
-  });
+  const { addImagesFromPaths: job } = await gql(
+    server,
+    'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }',
+    {
+      g: groupId,
+      p: paths,
+    },
+  );
   await waitForJob(server, job.id);
   return (performance.now() - start) / 1000;
 }
@@ -82,10 +86,14 @@ ingesting = false;
 const duringIngest = await during;
 const groupStart = performance.now();
 // Not execFileSync: a bench blocked that long finds its pooled connections to the server closed.
-await promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/cli/src/group.ts', devPhotos, '--out', join(work, 'group.json')], {
-  cwd: checkoutRoot,
-  env: { ...process.env, MALLOC_ARENA_MAX: '2' },
-});
+await promisify(execFile)(
+  process.execPath,
+  ['--import', 'tsx', 'packages/cli/src/group.ts', devPhotos, '--out', join(work, 'group.json')],
+  {
+    cwd: checkoutRoot,
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+  },
+);
 const groupSeconds = (performance.now() - groupStart) / 1000;
 const ingestFigures = {
   photos: photos.length,
@@ -93,17 +101,27 @@ const ingestFigures = {
   pnpmGroupPhotosPerSecond: photos.length / groupSeconds,
   ratio: groupSeconds / serverSeconds,
 };
-say(`ingest of ${photos.length} dev photos: server ${ingestFigures.serverPhotosPerSecond.toFixed(2)} photos/s, pnpm group ` +
-  `${ingestFigures.pnpmGroupPhotosPerSecond.toFixed(2)} photos/s (server/group ${ingestFigures.ratio.toFixed(2)}×; pnpm group includes loading the models)`);
-say(`small query (counts): idle p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms; during the ingest p50 ` +
-  `${duringIngest.p50.toFixed(1)} ms, p99 ${duringIngest.p99.toFixed(1)} ms (${duringIngest.samples} samples)`);
+say(
+  `ingest of ${photos.length} dev photos: server ${ingestFigures.serverPhotosPerSecond.toFixed(2)} photos/s, pnpm group ` +
+    `${ingestFigures.pnpmGroupPhotosPerSecond.toFixed(2)} photos/s (server/group ${ingestFigures.ratio.toFixed(2)}×; pnpm group includes loading the models)`,
+);
+say(
+  `small query (counts): idle p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms; during the ingest p50 ` +
+    `${duringIngest.p50.toFixed(1)} ms, p99 ${duringIngest.p99.toFixed(1)} ms (${duringIngest.samples} samples)`,
+);
 
 // 3. One batch added to a group of 1,000 and of 50,000 faces (seeded, synthetic: random unit embeddings).
 async function seedFaces(databaseUrl: string, groupId: string, count: number): Promise<void> {
   const { db } = await openDatabase(databaseUrl);
   const random = seededRandom(count);
   const quality = JSON.stringify({ size: 100, alignmentError: 0.05, sharpness: 100, embeddingNorm: 20 });
-  const landmarks = JSON.stringify([[1, 1], [2, 1], [1.5, 1.5], [1, 2], [2, 2]]);
+  const landmarks = JSON.stringify([
+    [1, 1],
+    [2, 1],
+    [1.5, 1.5],
+    [1, 2],
+    [2, 2],
+  ]);
   for (let start = 0; start < count; start += 1000) {
     const images = Array.from({ length: 250 }, () => ({
       id: randomUUID(),
@@ -154,12 +172,24 @@ process.env.TEST_POSTGRES_URL ??= startPostgres();
 const workerThroughput: Record<string, number> = {};
 for (const count of [1, 2]) {
   const database = await postgresDatabase();
-  const env = { DATABASE_URL: database.url, DATA_DIR: join(work, `pg-${count}`), IMPORT_ROOTS: roots, FACE_THREADS: '1', ADD_REQUESTS_PER_MINUTE: '1000' };
+  const env = {
+    DATABASE_URL: database.url,
+    DATA_DIR: join(work, `pg-${count}`),
+    IMPORT_ROOTS: roots,
+    FACE_THREADS: '1',
+    ADD_REQUESTS_PER_MINUTE: '1000',
+  };
   server = await startServer({ ...env, WORKERS: '0' });
   const workers: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/worker.ts'], { cwd: checkoutRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    await new Promise<void>((ready) => worker.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('worker analysing') && ready()));
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/worker.ts'], {
+      cwd: checkoutRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    await new Promise<void>((ready) =>
+      worker.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('worker analysing') && ready()),
+    );
     workers.push(worker);
   }
   const seconds = await ingest(server, await createGroup(server, 'dev'), [devPhotos]);

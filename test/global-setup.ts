@@ -8,10 +8,14 @@ import { join } from 'node:path';
  */
 export default function setup(): void {
   if (process.env.TEST_POSTGRES_URL) return;
-  const installed = existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb')));
+  const installed =
+    existsSync('/usr/lib/postgresql') &&
+    readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb')));
   if (!installed) {
     if (process.env.CI) throw new Error('PostgreSQL is not installed: run scripts/setup.sh');
     return;
   }
-  process.env.TEST_POSTGRES_URL = execFileSync('bash', [join(import.meta.dirname, 'start-postgres.sh')], { encoding: 'utf8' }).trim();
+  process.env.TEST_POSTGRES_URL = execFileSync('bash', [join(import.meta.dirname, 'start-postgres.sh')], {
+    encoding: 'utf8',
+  }).trim();
 }

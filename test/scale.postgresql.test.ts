@@ -70,10 +70,14 @@ suite('Scale-out on PostgreSQL: API with WORKERS=0, two workers, one killed', ()
   it('finishes the job with every photo analysed once, and the persons score F ≥ 0.97', async () => {
     expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ database: true, models: true });
     const groupId = (await gql(api, 'mutation { createGroup(name: "dev") { id } }')).createGroup.id;
-    const { addImagesFromPaths: job } = await gql(api, 'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id total } }', {
-      g: groupId,
-      p: [devPhotos],
-    });
+    const { addImagesFromPaths: job } = await gql(
+      api,
+      'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id total } }',
+      {
+        g: groupId,
+        p: [devPhotos],
+      },
+    );
     const progress = async () =>
       (await gql(api, 'query($j: ID!) { job(id: $j) { status total analysed duplicates failed pending } }', { j: job.id })).job;
 
@@ -100,15 +104,21 @@ suite('Scale-out on PostgreSQL: API with WORKERS=0, two workers, one killed', ()
       const count = async (sql: string) => Number((await client.query(sql)).rows[0].count);
       expect(await count(`SELECT COUNT(*) FROM images WHERE status = 'ANALYSED'`)).toBe(state.analysed);
       expect(await count(`SELECT COUNT(*) FROM images`)).toBe(state.analysed);
-      expect(await count(`SELECT COUNT(*) FROM (SELECT "imageId", "index" FROM faces GROUP BY 1, 2 HAVING COUNT(*) > 1) AS twice`)).toBe(0);
+      expect(
+        await count(`SELECT COUNT(*) FROM (SELECT "imageId", "index" FROM faces GROUP BY 1, 2 HAVING COUNT(*) > 1) AS twice`),
+      ).toBe(0);
     } finally {
       await client.end();
     }
 
     // The persons as the scorer reads them.
-    const { group } = await gql(api, 'query($g: ID!) { group(id: $g) { persons(first: 500) { nodes { id images(first: 500) { nodes { key } } } } } }', {
-      g: groupId,
-    });
+    const { group } = await gql(
+      api,
+      'query($g: ID!) { group(id: $g) { persons(first: 500) { nodes { id images(first: 500) { nodes { key } } } } } }',
+      {
+        g: groupId,
+      },
+    );
     const prediction = {
       persons: group.persons.nodes.map((person: { id: string; images: { nodes: { key: string }[] } }) => ({
         id: person.id,
@@ -117,10 +127,19 @@ suite('Scale-out on PostgreSQL: API with WORKERS=0, two workers, one killed', ()
     };
     const predictionFile = join(work, 'persons.json');
     await writeFile(predictionFile, JSON.stringify(prediction));
-    const { stdout } = await promisify(execFile)(process.execPath, [scorer, '--labels', labels, '--pred', predictionFile, '--json']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      scorer,
+      '--labels',
+      labels,
+      '--pred',
+      predictionFile,
+      '--json',
+    ]);
     const score = JSON.parse(stdout);
     expect(score.pairwise.f1).toBeGreaterThanOrEqual(0.97);
     expect(score.bcubed.f1).toBeGreaterThanOrEqual(0.97);
-    console.log(`scale-out on PostgreSQL: ${JSON.stringify({ ...state, pairwiseF: score.pairwise.f1, bcubedF: score.bcubed.f1 })}`);
+    console.log(
+      `scale-out on PostgreSQL: ${JSON.stringify({ ...state, pairwiseF: score.pairwise.f1, bcubedF: score.bcubed.f1 })}`,
+    );
   }, 900_000);
 });

@@ -80,7 +80,12 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       await mkdir(userFolder, { recursive: true });
       for (const photo of FOLDER_PHOTOS) await copyFile(join(devPhotos, photo), join(userFolder, photo));
       photos = await startPhotoServer(devPhotos);
-      server = await startServer({ ...env(), FETCH_ALLOW_PRIVATE_ADDRESSES: 'true', IMPORT_ROOTS: `${work},${devPhotos}`, LOG_QUERIES: 'true' });
+      server = await startServer({
+        ...env(),
+        FETCH_ALLOW_PRIVATE_ADDRESSES: 'true',
+        IMPORT_ROOTS: `${work},${devPhotos}`,
+        LOG_QUERIES: 'true',
+      });
     });
 
     afterAll(async () => {
@@ -112,35 +117,58 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect(imported.importFolder).toHaveLength(1);
       expect(imported.importFolder[0]).toMatchObject({ total: FOLDER_PHOTOS.length, group: { id: groupId } });
 
-      const byPath = await gql(server, `mutation($g: ID!, $paths: [String!]!) { addImagesFromPaths(groupId: $g, paths: $paths, user: "bob") { id total } }`, {
-        g: groupId,
-        paths: PATH_PHOTOS.map((photo) => join(devPhotos, photo)),
-      });
+      const byPath = await gql(
+        server,
+        `mutation($g: ID!, $paths: [String!]!) { addImagesFromPaths(groupId: $g, paths: $paths, user: "bob") { id total } }`,
+        {
+          g: groupId,
+          paths: PATH_PHOTOS.map((photo) => join(devPhotos, photo)),
+        },
+      );
       expect(byPath.addImagesFromPaths.total).toBe(PATH_PHOTOS.length);
 
       const urls = Object.fromEntries(URL_PHOTOS.map((photo) => [`cem/${photo}`, `${photos.url}/photos/${photo}`]));
       urls['cem/again.jpg'] = `${photos.url}/redirect/${FOLDER_PHOTOS[0]}`; // same bytes as a folder photo, via a redirect
       urls['cem/broken.jpg'] = `${photos.url}/not-an-image`;
-      const byUrl = await gql(server, `mutation($g: ID!, $urls: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $urls, user: "cem") { id status total } }`, {
-        g: groupId,
-        urls,
-      });
+      const byUrl = await gql(
+        server,
+        `mutation($g: ID!, $urls: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $urls, user: "cem") { id status total } }`,
+        {
+          g: groupId,
+          urls,
+        },
+      );
       expect(byUrl.addImagesFromUrls.total).toBe(URL_PHOTOS.length + 2);
       expect(byUrl.addImagesFromUrls.status).not.toBe('DONE');
 
       await waitForJobs(groupId);
-      const { job } = await gql(server, `query($id: ID!) { job(id: $id) { status progress analysed duplicates failed pending errors { key code message } } }`, {
-        id: byUrl.addImagesFromUrls.id,
+      const { job } = await gql(
+        server,
+        `query($id: ID!) { job(id: $id) { status progress analysed duplicates failed pending errors { key code message } } }`,
+        {
+          id: byUrl.addImagesFromUrls.id,
+        },
+      );
+      expect(job).toMatchObject({
+        status: 'DONE',
+        progress: 1,
+        analysed: URL_PHOTOS.length,
+        duplicates: 1,
+        failed: 1,
+        pending: 0,
       });
-      expect(job).toMatchObject({ status: 'DONE', progress: 1, analysed: URL_PHOTOS.length, duplicates: 1, failed: 1, pending: 0 });
       expect(job.errors).toEqual([expect.objectContaining({ key: 'cem/broken.jpg', code: 'UNSUPPORTED_IMAGE' })]);
     });
 
     it('stores each photo once and finds the persons, most photos first', async () => {
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) {
+      const { group } = await gql(
+        server,
+        `query($id: ID!) { group(id: $id) {
         users { name } counts { images analysedImages failedImages faces persons }
         images(first: 100) { totalCount nodes { key user status contentHash faces { id } } }
-      } }`, { id: groupId });
+      } }`,
+        { id: groupId },
+      );
       expect(group.users.map((u: { name: string }) => u.name)).toEqual(['ann', 'bob', 'cem']);
       expect(group.counts).toMatchObject({ images: UNIQUE_PHOTOS, analysedImages: UNIQUE_PHOTOS, failedImages: 0 });
       expect(new Set(group.images.nodes.map((i: { contentHash: string }) => i.contentHash)).size).toBe(UNIQUE_PHOTOS);
@@ -155,7 +183,9 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const top = await gql(server, PERSON, { id: list[0].id });
       const files = top.person.images.nodes.map((i: { key: string }) => i.key.split('/').pop()!);
       expect(files.length).toBeGreaterThanOrEqual(3);
-      const shared = files.map((file: string) => labels[file]).reduce((a: string[], b: string[]) => a.filter((x) => b.includes(x)));
+      const shared = files
+        .map((file: string) => labels[file])
+        .reduce((a: string[], b: string[]) => a.filter((x) => b.includes(x)));
       expect(shared.length).toBe(1);
     });
 
@@ -206,7 +236,10 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       });
       expect(response.headers.get('x-request-id')).toBe('trace-42');
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const line = server.log().split('\n').find((l) => l.includes('"requestId":"trace-42"'));
+      const line = server
+        .log()
+        .split('\n')
+        .find((l) => l.includes('"requestId":"trace-42"'));
       expect(JSON.parse(line!)).toMatchObject({ level: 'info', msg: 'request', method: 'POST', path: '/graphql', status: 200 });
     });
 
@@ -214,7 +247,11 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const query = `query($id: ID!) { group(id: $id) { persons(first: 50) { totalCount nodes {
         id name coverFace { id } faces(first: 50) { totalCount nodes { id image { key } person { id } } }
       } } } }`;
-      const statements = () => server.log().split('\n').filter((line) => line.includes('"msg":"query"')).length;
+      const statements = () =>
+        server
+          .log()
+          .split('\n')
+          .filter((line) => line.includes('"msg":"query"')).length;
       const before = statements();
       const { group } = await gql(server, query, { id: groupId });
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -234,7 +271,9 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect(face.status).toBe(200);
       expect(face.headers.get('content-type')).toBe('image/jpeg');
       expect([...new Uint8Array(await face.arrayBuffer()).subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { images(first: 1) { nodes { thumbnailUrl } } } }`, { id: groupId });
+      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { images(first: 1) { nodes { thumbnailUrl } } } }`, {
+        id: groupId,
+      });
       const photo = await fetch(group.images.nodes[0].thumbnailUrl);
       expect(photo.status).toBe(200);
       expect(photo.headers.get('content-type')).toBe('image/jpeg');
@@ -242,20 +281,30 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
 
     it('renames, merges (the target keeps its name) and undoes the merge', async () => {
       const [first, second] = await persons();
-      const renamed = await gql(server, `mutation($id: ID!) { renamePerson(personId: $id, name: "Mel") { id name } }`, { id: first.id });
+      const renamed = await gql(server, `mutation($id: ID!) { renamePerson(personId: $id, name: "Mel") { id name } }`, {
+        id: first.id,
+      });
       expect(renamed.renamePerson).toEqual({ id: first.id, name: 'Mel' });
       await gql(server, `mutation($id: ID!) { renamePerson(personId: $id, name: "Other") { id } }`, { id: second.id });
 
-      const merged = await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id name photoCount } }`, {
-        t: first.id,
-        s: [second.id],
-      });
+      const merged = await gql(
+        server,
+        `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id name photoCount } }`,
+        {
+          t: first.id,
+          s: [second.id],
+        },
+      );
       expect(merged.mergePersons).toEqual({ id: first.id, name: 'Mel', photoCount: first.photoCount + second.photoCount });
       expect((await gqlError(server, PERSON, { id: second.id })).code).toBe('NOT_FOUND');
 
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections { id kind summary undoneAt } } }`, { id: groupId });
+      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections { id kind summary undoneAt } } }`, {
+        id: groupId,
+      });
       expect(group.corrections.map((c: { kind: string }) => c.kind)).toEqual(['MERGE', 'RENAME', 'RENAME']);
-      const undone = await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { kind undoneAt } }`, { id: group.corrections[0].id });
+      const undone = await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { kind undoneAt } }`, {
+        id: group.corrections[0].id,
+      });
       expect(undone.undoCorrection.undoneAt).not.toBeNull();
 
       const after = await persons();
@@ -267,14 +316,20 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const [mel] = await persons();
       const before = await gql(server, PERSON, { id: mel.id });
       const faceId = before.person.faces.nodes[0].id;
-      const moved = await gql(server, `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { id faceCount faces { nodes { id } } } }`, {
-        f: [faceId],
-      });
+      const moved = await gql(
+        server,
+        `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { id faceCount faces { nodes { id } } } }`,
+        {
+          f: [faceId],
+        },
+      );
       expect(moved.moveFaces.id).not.toBe(mel.id);
       expect(moved.moveFaces.faces.nodes).toEqual([{ id: faceId }]);
       expect((await gql(server, PERSON, { id: mel.id })).person.faceCount).toBe(mel.faceCount - 1);
 
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections(first: 1) { id kind } } }`, { id: groupId });
+      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections(first: 1) { id kind } } }`, {
+        id: groupId,
+      });
       expect(group.corrections[0].kind).toBe('MOVE_FACES');
       await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: group.corrections[0].id });
       const { face } = await gql(server, `query($id: ID!) { face(id: $id) { person { id } } }`, { id: faceId });
@@ -282,13 +337,22 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect((await gqlError(server, PERSON, { id: moved.moveFaces.id })).code).toBe('NOT_FOUND');
 
       // A face grouping left out loses its explanation in a person, and gets it back when the move is undone.
-      const { group: unassigned } = await gql(server, `query($id: ID!) { group(id: $id) { unassignedFaces(first: 1) { nodes { id } } } }`, { id: groupId });
+      const { group: unassigned } = await gql(
+        server,
+        `query($id: ID!) { group(id: $id) { unassignedFaces(first: 1) { nodes { id } } } }`,
+        { id: groupId },
+      );
       const leftOut = unassigned.unassignedFaces.nodes[0].id;
       const explained = (await gql(server, UNASSIGNED_FACE, { id: leftOut })).face;
       expect(explained.unassigned.reasons.length).toBeGreaterThan(0);
-      await gql(server, `mutation($f: [ID!]!, $p: ID!) { moveFaces(faceIds: $f, personId: $p) { id } }`, { f: [leftOut], p: mel.id });
+      await gql(server, `mutation($f: [ID!]!, $p: ID!) { moveFaces(faceIds: $f, personId: $p) { id } }`, {
+        f: [leftOut],
+        p: mel.id,
+      });
       expect((await gql(server, UNASSIGNED_FACE, { id: leftOut })).face).toEqual({ person: { id: mel.id }, unassigned: null });
-      const { group: latest } = await gql(server, `query($id: ID!) { group(id: $id) { corrections(first: 1) { id } } }`, { id: groupId });
+      const { group: latest } = await gql(server, `query($id: ID!) { group(id: $id) { corrections(first: 1) { id } } }`, {
+        id: groupId,
+      });
       await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: latest.corrections[0].id });
       expect((await gql(server, UNASSIGNED_FACE, { id: leftOut })).face).toEqual(explained);
     });
@@ -296,18 +360,26 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
     it('keeps a face out of a person after "not this person", also on regrouping', async () => {
       const [mel] = await persons();
       const faceId = (await gql(server, PERSON, { id: mel.id })).person.faces.nodes.at(-1).id;
-      const marked = await gql(server, `mutation($f: ID!) {
+      const marked = await gql(
+        server,
+        `mutation($f: ID!) {
         markNotThisPerson(faceId: $f) { id person { id } unassigned { reasons nearestPerson { id } similarity } }
-      }`, { f: faceId });
+      }`,
+        { f: faceId },
+      );
       expect(marked.markNotThisPerson).toEqual({
         id: faceId,
         person: null,
         unassigned: { reasons: ['not this person'], nearestPerson: null, similarity: null },
       });
       // Grouping may leave weak faces (blurred bystanders) unassigned too.
-      const unassigned = await gql(server, `query($id: ID!) { group(id: $id) {
+      const unassigned = await gql(
+        server,
+        `query($id: ID!) { group(id: $id) {
         counts { unassignedFaces } unassignedFaces(first: 100) { totalCount nodes { id person { id } } }
-      } }`, { id: groupId });
+      } }`,
+        { id: groupId },
+      );
       expect(unassigned.group.unassignedFaces.nodes).toContainEqual({ id: faceId, person: null });
       expect(unassigned.group.unassignedFaces.totalCount).toBe(unassigned.group.counts.unassignedFaces);
 
@@ -315,14 +387,18 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const { face } = await gql(server, UNASSIGNED_FACE, { id: faceId });
       expect(face.person?.id).not.toBe(mel.id);
       // Regrouped, it starts a person of its own, or (a weak face) stays out, still for the user's "not this person".
-      expect(face.unassigned).toEqual(face.person ? null : expect.objectContaining({ reasons: expect.arrayContaining(['not this person']) }));
+      expect(face.unassigned).toEqual(
+        face.person ? null : expect.objectContaining({ reasons: expect.arrayContaining(['not this person']) }),
+      );
       expect((await gql(server, PERSON, { id: mel.id })).person).toMatchObject({ name: 'Mel', faceCount: mel.faceCount - 1 });
     });
 
     it('hides a person from the list until shown again', async () => {
       const visible = `query($id: ID!) { group(id: $id) { persons(first: 100) { nodes { id } } } }`;
       const [, second] = await persons();
-      const hidden = await gql(server, `mutation($id: ID!) { setPersonHidden(personId: $id, hidden: true) { id hidden } }`, { id: second.id });
+      const hidden = await gql(server, `mutation($id: ID!) { setPersonHidden(personId: $id, hidden: true) { id hidden } }`, {
+        id: second.id,
+      });
       expect(hidden.setPersonHidden).toEqual({ id: second.id, hidden: true });
       expect((await gql(server, visible, { id: groupId })).group.persons.nodes).not.toContainEqual({ id: second.id });
       await gql(server, `mutation($id: ID!) { setPersonHidden(personId: $id, hidden: false) { id } }`, { id: second.id });
@@ -345,7 +421,8 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
           return `${url.pathname}?v=${url.searchParams.get('v')}`;
         }
         if (Array.isArray(value)) return value.map(unsigned);
-        if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsigned(v)]));
+        if (value && typeof value === 'object')
+          return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsigned(v)]));
         return value;
       };
       const before = await pictures();
@@ -393,26 +470,35 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const renamed = await pictures();
       const renamedMel = renamed.persons.nodes.find((p: { id: string }) => p.id === mel.id);
       expect(unsigned(renamedMel.sheetUrl)).not.toBe(unsigned(mel.sheetUrl));
-      expect(unsigned(renamed.persons.nodes.find((p: { id: string }) => p.id === second.id).sheetUrl)).toBe(unsigned(second.sheetUrl));
+      expect(unsigned(renamed.persons.nodes.find((p: { id: string }) => p.id === second.id).sheetUrl)).toBe(
+        unsigned(second.sheetUrl),
+      );
       const renamedSheet = await sheetOf(renamedMel);
       expect(renamedSheet).not.toEqual(melSheet);
       expect(await dimensions(renamedSheet)).toEqual(sizeOf(personSheetLayout(mel.faceCount)));
 
       // A merge gives a sheet of all the faces; the merged-away person and its sheet are gone, also from the map.
-      await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, { t: mel.id, s: [second.id] });
+      await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, {
+        t: mel.id,
+        s: [second.id],
+      });
       const merged = await pictures();
       const mergedMel = merged.persons.nodes.find((p: { id: string }) => p.id === mel.id);
       expect(mergedMel.faceCount).toBe(mel.faceCount + second.faceCount);
       expect(await dimensions(await sheetOf(mergedMel))).toEqual(sizeOf(personSheetLayout(mergedMel.faceCount)));
       const gone = await fetch(second.sheetUrl);
       expect(gone.status).toBe(404);
-      expect(await gone.json()).toEqual({ error: { code: 'NOT_FOUND', message: `person ${second.id} not found in group ${groupId}` } });
+      expect(await gone.json()).toEqual({
+        error: { code: 'NOT_FOUND', message: `person ${second.id} not found in group ${groupId}` },
+      });
       expect(unsigned(merged.mapSvg)).not.toBe(unsigned(before.mapSvg));
       expect((await fetchPicture(merged.mapSvg, 'image/svg+xml')).toString()).not.toContain(second.id);
 
       // Undoing both restores the first versions, and the very same pictures.
       for (let i = 0; i < 2; i++) {
-        const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections { id undoneAt } } }`, { id: groupId });
+        const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections { id undoneAt } } }`, {
+          id: groupId,
+        });
         const latest = group.corrections.find((c: { undoneAt: string | null }) => c.undoneAt === null);
         await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: latest.id });
       }
@@ -429,11 +515,17 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
     it('answers an image with its faces and their persons', async () => {
       const [mel] = await persons();
       const { person } = await gql(server, PERSON, { id: mel.id });
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { images(first: 100) { nodes { id key } } } }`, { id: groupId });
+      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { images(first: 100) { nodes { id key } } } }`, {
+        id: groupId,
+      });
       const imageId = group.images.nodes.find((i: { key: string }) => i.key === person.images.nodes[0].key).id;
-      const { image } = await gql(server, `query($id: ID!) { image(id: $id) {
+      const { image } = await gql(
+        server,
+        `query($id: ID!) { image(id: $id) {
         status width height faces { id score box { x y width height } landmarks { x y } thumbnailUrl person { id name } }
-      } }`, { id: imageId });
+      } }`,
+        { id: imageId },
+      );
       expect(image.status).toBe('ANALYSED');
       expect(image.faces.some((f: { person: { id: string } | null }) => f.person?.id === mel.id)).toBe(true);
       for (const face of image.faces) {
@@ -447,10 +539,16 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const form = new FormData();
       form.append('user', 'dee');
       form.append('photo', new Blob([await readFile(join(devPhotos, UPLOAD_PHOTO))], { type: 'image/jpeg' }), UPLOAD_PHOTO);
-      const response = await fetch(`${server.url}/groups/${other}/uploads`, { method: 'POST', body: form, headers: authorization(server) });
+      const response = await fetch(`${server.url}/groups/${other}/uploads`, {
+        method: 'POST',
+        body: form,
+        headers: authorization(server),
+      });
       expect(response.status).toBe(202);
       await waitForJobs(other);
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { counts { images } persons { nodes { id } } } }`, { id: other });
+      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { counts { images } persons { nodes { id } } } }`, {
+        id: other,
+      });
       expect(group.counts.images).toBe(1);
 
       const [mel] = await persons();
@@ -463,7 +561,11 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
 
       const text = new FormData();
       text.append('photo', new Blob(['just text, no photo']), 'notes.jpg');
-      const refused = await fetch(`${server.url}/groups/${other}/uploads`, { method: 'POST', body: text, headers: authorization(server) });
+      const refused = await fetch(`${server.url}/groups/${other}/uploads`, {
+        method: 'POST',
+        body: text,
+        headers: authorization(server),
+      });
       expect(refused.status).toBe(415);
       expect((await refused.json()).error.code).toBe('UNSUPPORTED_IMAGE');
     });
@@ -471,10 +573,14 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
     it('answers typed errors and writes nothing on a failed mutation', async () => {
       const unknown = '00000000-0000-4000-8000-000000000000';
       expect((await gqlError(server, `query($id: ID!) { group(id: $id) { id } }`, { id: unknown })).code).toBe('NOT_FOUND');
-      const invalid = await gqlError(server, `mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }`, {
-        g: groupId,
-        u: { good: `${photos.url}/photos/${URL_PHOTOS[0]}`, bad: 'ftp://example.com/a.jpg' },
-      });
+      const invalid = await gqlError(
+        server,
+        `mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }`,
+        {
+          g: groupId,
+          u: { good: `${photos.url}/photos/${URL_PHOTOS[0]}`, bad: 'ftp://example.com/a.jpg' },
+        },
+      );
       expect(invalid.code).toBe('BAD_USER_INPUT');
       const jobs = await gql(server, `query($id: ID!) { group(id: $id) { jobs { id } } }`, { id: groupId });
       expect(jobs.group.jobs).toHaveLength(3);
@@ -486,13 +592,19 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
 
     it('keeps merges, moves and names through a regroup', async () => {
       const [first, second, third] = await persons();
-      const faceIds = async (id: string) => (await gql(server, PERSON, { id })).person.faces.nodes.map((f: { id: string }) => f.id).sort();
+      const faceIds = async (id: string) =>
+        (await gql(server, PERSON, { id })).person.faces.nodes.map((f: { id: string }) => f.id).sort();
       await gql(server, `mutation($id: ID!) { renamePerson(personId: $id, name: "Kept") { id } }`, { id: second.id });
       // A merge grouping alone would not make, and a face moved out to a person of its own.
-      await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, { t: second.id, s: [third.id] });
+      await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, {
+        t: second.id,
+        s: [third.id],
+      });
       const merged = await faceIds(second.id);
       const movedFace = (await faceIds(first.id))[0];
-      const moved = await gql(server, `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { id } }`, { f: [movedFace] });
+      const moved = await gql(server, `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { id } }`, {
+        f: [movedFace],
+      });
 
       await gql(server, `mutation($g: ID!) { regroup(groupId: $g) { id } }`, { g: groupId });
       expect((await gql(server, PERSON, { id: second.id })).person.name).toBe('Kept');
@@ -505,26 +617,44 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       // Thumbnail URLs name the server's address, which changes with the port.
       const state = async () => (await persons()).map((p) => ({ ...p, thumbnailUrl: new URL(p.thumbnailUrl).pathname }));
       const before = await state();
-      const { group: correctionsBefore } = await gql(server, `query($id: ID!) { group(id: $id) { corrections { id kind undoneAt } } }`, { id: groupId });
+      const { group: correctionsBefore } = await gql(
+        server,
+        `query($id: ID!) { group(id: $id) { corrections { id kind undoneAt } } }`,
+        { id: groupId },
+      );
       await server.stop();
       // No private-address allowance this time, and only the test's folder may be read by path.
       server = await startServer({ ...env(), IMPORT_ROOTS: work });
       expect(await state()).toEqual(before);
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { counts { images } corrections { id kind undoneAt } } }`, { id: groupId });
+      const { group } = await gql(
+        server,
+        `query($id: ID!) { group(id: $id) { counts { images } corrections { id kind undoneAt } } }`,
+        { id: groupId },
+      );
       expect(group.counts.images).toBe(UNIQUE_PHOTOS);
       expect(group.corrections).toEqual(correctionsBefore.corrections);
 
-      const forbidden = await gqlError(server, `mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }`, {
-        g: groupId,
-        u: { local: `${photos.url}/photos/${URL_PHOTOS[0]}` },
-      });
+      const forbidden = await gqlError(
+        server,
+        `mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }`,
+        {
+          g: groupId,
+          u: { local: `${photos.url}/photos/${URL_PHOTOS[0]}` },
+        },
+      );
       expect(forbidden.code).toBe('FORBIDDEN_ADDRESS');
-      const outside = await gqlError(server, `mutation($g: ID!, $paths: [String!]!) { addImagesFromPaths(groupId: $g, paths: $paths) { id } }`, {
-        g: groupId,
-        paths: [join(devPhotos, PATH_PHOTOS[0])],
-      });
+      const outside = await gqlError(
+        server,
+        `mutation($g: ID!, $paths: [String!]!) { addImagesFromPaths(groupId: $g, paths: $paths) { id } }`,
+        {
+          g: groupId,
+          paths: [join(devPhotos, PATH_PHOTOS[0])],
+        },
+      );
       expect(outside.code).toBe('FORBIDDEN_PATH');
-      const inside = await gql(server, `mutation($path: String!) { importFolder(path: $path) { total } }`, { path: join(work, 'images') });
+      const inside = await gql(server, `mutation($path: String!) { importFolder(path: $path) { total } }`, {
+        path: join(work, 'images'),
+      });
       expect(inside.importFolder[0].total).toBe(FOLDER_PHOTOS.length);
     });
   });

@@ -39,7 +39,10 @@ async function dumpDatabase(url: string): Promise<string> {
 }
 
 /** Every file below the data folder, by path relative to it. */
-const dataFiles = async (dir: string) => (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
+const dataFiles = async (dir: string) =>
+  (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
 
 /**
  * Erasure end to end: a person forgotten, photos deleted, a group deleted, each followed by a scan of every table and
@@ -69,7 +72,11 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       const urls = [
         group.overviewSheetUrl,
         group.embeddingMapUrl,
-        ...group.persons.nodes.flatMap((p: any) => [p.thumbnailUrl, p.sheetUrl, ...p.faces.nodes.map((f: any) => f.thumbnailUrl)]),
+        ...group.persons.nodes.flatMap((p: any) => [
+          p.thumbnailUrl,
+          p.sheetUrl,
+          ...p.faces.nodes.map((f: any) => f.thumbnailUrl),
+        ]),
         ...group.images.nodes.map((i: any) => i.thumbnailUrl),
       ];
       for (const url of urls) expect((await fetch(url)).status, url).toBe(200);
@@ -96,8 +103,13 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
 
     async function upload(groupId: string, files: string[]) {
       const form = new FormData();
-      for (const file of files) form.append('photo', new Blob([await readFile(join(devPhotos, file))], { type: 'image/jpeg' }), file);
-      const response = await fetch(`${server.url}/groups/${groupId}/uploads`, { method: 'POST', body: form, headers: authorization(server) });
+      for (const file of files)
+        form.append('photo', new Blob([await readFile(join(devPhotos, file))], { type: 'image/jpeg' }), file);
+      const response = await fetch(`${server.url}/groups/${groupId}/uploads`, {
+        method: 'POST',
+        body: form,
+        headers: authorization(server),
+      });
       expect(response.status).toBe(202);
     }
 
@@ -121,7 +133,10 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       server = await startServer(env());
       album = (await gql(server, `mutation { createGroup(name: "album") { id } }`)).createGroup.id;
       copy = (await gql(server, `mutation { createGroup(name: "copy") { id } }`)).createGroup.id;
-      await gql(server, `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p, user: "ann") { id } }`, { g: album, p: [folder] });
+      await gql(server, `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p, user: "ann") { id } }`, {
+        g: album,
+        p: [folder],
+      });
       await upload(album, UPLOADS);
       await upload(copy, UPLOADS.slice(0, 1));
       await waitForAnalysis(album);
@@ -138,11 +153,14 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       const before = await drawAll(album);
       const keyOf = (imageId: string) => before.images.nodes.find((i: any) => i.id === imageId).key;
       // A person with a photo added by path, to add that photo again after deleting it.
-      const byPath = (p: any) => p.faces.nodes.map((f: any) => f.image.id).filter((id: string) => PATH_PHOTOS.includes(keyOf(id)));
+      const byPath = (p: any) =>
+        p.faces.nodes.map((f: any) => f.image.id).filter((id: string) => PATH_PHOTOS.includes(keyOf(id)));
       const person = before.persons.nodes.find((p: any) => p.faceCount >= 2 && byPath(p).length > 0);
       const faceIds: string[] = person.faces.nodes.map((f: any) => f.id);
       const imageIds = [...new Set([...byPath(person), ...person.faces.nodes.map((f: any) => f.image.id)])] as string[];
-      const result = await gql(server, `mutation($p: ID!) { forgetPerson(id: $p) { personId forgottenFaces } }`, { p: person.id });
+      const result = await gql(server, `mutation($p: ID!) { forgetPerson(id: $p) { personId forgottenFaces } }`, {
+        p: person.id,
+      });
       expect(result.forgetPerson).toEqual({ personId: person.id, forgottenFaces: faceIds.length });
       await expectNoTrace([person.id, ...faceIds]);
 
@@ -156,12 +174,18 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       // The photo analysed again (deleted, then added once more) does not bring the forgotten face back.
       const photo = before.images.nodes.find((i: any) => i.id === imageIds[0]);
       await gql(server, `mutation($i: [ID!]!) { deleteImages(ids: $i) { imageIds } }`, { i: [photo.id] });
-      const { addImagesFromPaths: added } = await gql(server, `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }`, {
-        g: album,
-        p: [join(work, 'photos', 'trip', photo.key)],
-      });
+      const { addImagesFromPaths: added } = await gql(
+        server,
+        `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }`,
+        {
+          g: album,
+          p: [join(work, 'photos', 'trip', photo.key)],
+        },
+      );
       await waitForJob(added.id);
-      const { job } = await gql(server, `query($j: ID!) { job(id: $j) { analysed duplicates failed errors { code message } } }`, { j: added.id });
+      const { job } = await gql(server, `query($j: ID!) { job(id: $j) { analysed duplicates failed errors { code message } } }`, {
+        j: added.id,
+      });
       expect(job).toMatchObject({ analysed: 1, duplicates: 0, failed: 0 });
       const again = (await groupOf(album)).images.nodes.find((i: any) => i.contentHash === photo.contentHash);
       expect(again.faces.length).toBe(remaining[0]);
@@ -173,7 +197,9 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       const onlyHere = uploaded.find((i: any) => i.key === UPLOADS[1]);
       const shared = uploaded.find((i: any) => i.key === UPLOADS[0]);
       const faceIds = [...onlyHere.faces, ...shared.faces].map((f: any) => f.id);
-      const result = await gql(server, `mutation($i: [ID!]!) { deleteImages(ids: $i) { imageIds removedPersonIds } }`, { i: [onlyHere.id, shared.id] });
+      const result = await gql(server, `mutation($i: [ID!]!) { deleteImages(ids: $i) { imageIds removedPersonIds } }`, {
+        i: [onlyHere.id, shared.id],
+      });
       expect(result.deleteImages.imageIds).toEqual([onlyHere.id, shared.id]);
       const persons = (await groupOf(album)).persons.nodes.map((p: any) => p.id);
       for (const removed of result.deleteImages.removedPersonIds) expect(persons).not.toContain(removed);
@@ -221,7 +247,8 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       const files = await dataFiles(dataDir);
       for (const orphan of orphans) expect(files).not.toContain(orphan);
       // What is still in use stays.
-      for (const image of kept.images.nodes) expect(files).toContain(join('blobs', image.contentHash.slice(0, 2), image.contentHash));
+      for (const image of kept.images.nodes)
+        expect(files).toContain(join('blobs', image.contentHash.slice(0, 2), image.contentHash));
       expect((await gql(server, '{ groups { id } }')).groups).toEqual([{ id: copy }]);
     });
   });

@@ -11,7 +11,11 @@ export interface Api {
 
 export const authorization = (api: Api) => ({ authorization: `Bearer ${api.key}` });
 
-export async function request<T = any>(api: Api, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+export async function request<T = any>(
+  api: Api,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${api.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...authorization(api) },

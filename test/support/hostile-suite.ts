@@ -52,7 +52,11 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
     });
 
     /** Runs a case, records its answer and time, and checks that the server still answers a query afterwards. */
-    async function attempt<T>(name: string, run: () => Promise<T>, answerOf: (result: T) => string): Promise<{ result: T; ms: number }> {
+    async function attempt<T>(
+      name: string,
+      run: () => Promise<T>,
+      answerOf: (result: T) => string,
+    ): Promise<{ result: T; ms: number }> {
       const started = performance.now();
       const result = await run();
       const ms = performance.now() - started;
@@ -63,7 +67,12 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
     }
 
     /** An abuse case: the best of 5 tries is refused within `limitMs` (the others may meet a machine busy with analysis). */
-    async function abuse<T>(name: string, run: () => Promise<T>, answerOf: (result: T) => string, limitMs = ABUSE_MS): Promise<T> {
+    async function abuse<T>(
+      name: string,
+      run: () => Promise<T>,
+      answerOf: (result: T) => string,
+      limitMs = ABUSE_MS,
+    ): Promise<T> {
       let best = Infinity;
       let last!: T;
       for (let i = 0; i < 5; i++) {
@@ -80,7 +89,11 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
 
     const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) => result.errors?.[0]?.extensions?.code ?? 'ok';
     const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
-      fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization(server), ...headers }, body });
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authorization(server), ...headers },
+        body,
+      });
     const upload = (body: BodyInit, headers: Record<string, string>, group = groupId) =>
       fetch(`${server.url}/groups/${group}/uploads`, { method: 'POST', body, headers });
     const statusAndCode = async (response: Response) => `${response.status} ${(await response.json()).error?.code}`;
@@ -100,10 +113,14 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       server = await startServer(env());
       other = { url: server.url, key: await createApiKey(env(), 'mallory') };
       groupId = (await gql(server, `mutation { createGroup(name: "Lisbon") { id } }`)).createGroup.id;
-      const { addImagesFromPaths: job } = await gql(server, `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p, user: "ann") { id } }`, {
-        g: groupId,
-        p: [album],
-      });
+      const { addImagesFromPaths: job } = await gql(
+        server,
+        `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p, user: "ann") { id } }`,
+        {
+          g: groupId,
+          p: [album],
+        },
+      );
       const deadline = Date.now() + 120_000;
       while ((await gql(server, `query($j: ID!) { job(id: $j) { status } }`, { j: job.id })).job.status !== 'DONE') {
         if (Date.now() > deadline) throw new Error('analysis did not finish');
@@ -122,9 +139,13 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
     });
 
     const someOfOwner = async () => {
-      const { group } = await gql(server, `query($g: ID!) { group(id: $g) {
+      const { group } = await gql(
+        server,
+        `query($g: ID!) { group(id: $g) {
         persons(first: 1) { nodes { id } } images(first: 1) { nodes { id faces { id } } } jobs { id }
-      } }`, { g: groupId });
+      } }`,
+        { g: groupId },
+      );
       return {
         person: group.persons.nodes[0].id as string,
         image: group.images.nodes[0].id as string,
@@ -140,54 +161,95 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           Buffer.from([0xff, 0xd8, 0xff]),
           Buffer.from('partial'),
         ]);
-        const { result } = await attempt('multipart body ending early', () => upload(body, { ...authorization(server), 'content-type': 'multipart/form-data; boundary=XX' }).then(statusAndCode), String);
+        const { result } = await attempt(
+          'multipart body ending early',
+          () =>
+            upload(body, { ...authorization(server), 'content-type': 'multipart/form-data; boundary=XX' }).then(statusAndCode),
+          String,
+        );
         expect(result).toBe('400 BAD_USER_INPUT');
       });
 
       it('answers a multipart request without a boundary with 400', async () => {
-        const { result } = await attempt('multipart without boundary', () => upload('x', { ...authorization(server), 'content-type': 'multipart/form-data' }).then(statusAndCode), String);
+        const { result } = await attempt(
+          'multipart without boundary',
+          () => upload('x', { ...authorization(server), 'content-type': 'multipart/form-data' }).then(statusAndCode),
+          String,
+        );
         expect(result).toBe('400 BAD_USER_INPUT');
       });
 
       it('survives a client that goes away in the middle of an upload', async () => {
-        const { result } = await attempt('connection dropped mid-upload', () => new Promise<string>((resolve) => {
-          const url = new URL(`${server.url}/groups/${groupId}/uploads`);
-          const req = httpRequest(url, { method: 'POST', headers: { ...authorization(server), 'content-type': 'multipart/form-data; boundary=XX', 'content-length': '100000' } });
-          req.on('error', () => resolve('connection closed'));
-          req.write('--XX\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n\r\n\xff\xd8\xff');
-          setTimeout(() => {
-            req.destroy();
-            resolve('connection closed');
-          }, 100);
-        }), String);
+        const { result } = await attempt(
+          'connection dropped mid-upload',
+          () =>
+            new Promise<string>((resolve) => {
+              const url = new URL(`${server.url}/groups/${groupId}/uploads`);
+              const req = httpRequest(url, {
+                method: 'POST',
+                headers: {
+                  ...authorization(server),
+                  'content-type': 'multipart/form-data; boundary=XX',
+                  'content-length': '100000',
+                },
+              });
+              req.on('error', () => resolve('connection closed'));
+              req.write('--XX\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n\r\n\xff\xd8\xff');
+              setTimeout(() => {
+                req.destroy();
+                resolve('connection closed');
+              }, 100);
+            }),
+          String,
+        );
         expect(result).toBe('connection closed');
       });
 
       it('answers the thumbnail of a photo that cannot be decoded with 415', async () => {
         const form = new FormData();
-        form.append('photo', new Blob([Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)])]), 'broken.jpg');
+        form.append(
+          'photo',
+          new Blob([Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)])]),
+          'broken.jpg',
+        );
         expect((await upload(form, authorization(server))).status).toBe(202);
         let image: { status: string; thumbnailUrl: string } | undefined;
         for (let i = 0; i < 200 && image?.status !== 'FAILED'; i++) {
           await new Promise((resolve) => setTimeout(resolve, 100));
-          const { group } = await gql(server, `query($g: ID!) { group(id: $g) { images(status: FAILED) { nodes { status thumbnailUrl } } } }`, { g: groupId });
+          const { group } = await gql(
+            server,
+            `query($g: ID!) { group(id: $g) { images(status: FAILED) { nodes { status thumbnailUrl } } } }`,
+            { g: groupId },
+          );
           image = group.images.nodes[0];
         }
-        const { result } = await attempt('thumbnail of an undecodable photo', () => fetch(image!.thumbnailUrl).then(statusAndCode), String);
+        const { result } = await attempt(
+          'thumbnail of an undecodable photo',
+          () => fetch(image!.thumbnailUrl).then(statusAndCode),
+          String,
+        );
         expect(result).toBe('415 UNSUPPORTED_IMAGE');
       });
 
       it('refuses an upload larger than UPLOAD_MAX_BYTES', async () => {
         const form = new FormData();
         form.append('photo', new Blob([Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(4 << 20)])]), 'huge.jpg');
-        const { result } = await attempt('upload over the size limit', () => upload(form, authorization(server)).then(statusAndCode), String);
+        const { result } = await attempt(
+          'upload over the size limit',
+          () => upload(form, authorization(server)).then(statusAndCode),
+          String,
+        );
         expect(result).toBe('413 LIMIT_EXCEEDED');
       });
 
       it('refuses an upload that is not a photo', async () => {
         const form = new FormData();
         form.append('photo', new Blob(['<html>not a photo</html>']), 'page.jpg');
-        const { result } = await attempt('upload of a non-image', () => upload(form, authorization(server)).then(statusAndCode), String);
+        const { result } = await attempt(
+          'upload of a non-image',
+          () => upload(form, authorization(server)).then(statusAndCode),
+          String,
+        );
         expect(result).toBe('415 UNSUPPORTED_IMAGE');
       });
 
@@ -195,14 +257,22 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         const form = new FormData();
         form.append('user', 'u'.repeat(1 << 20));
         form.append('photo', new Blob([await readFile(join(devPhotos, PHOTOS[0]))]), 'a.jpg');
-        const { result } = await attempt('upload with a 1 MB user name', () => upload(form, authorization(server)).then(statusAndCode), String);
+        const { result } = await attempt(
+          'upload with a 1 MB user name',
+          () => upload(form, authorization(server)).then(statusAndCode),
+          String,
+        );
         expect(result).toBe('400 BAD_USER_INPUT');
       });
 
       it('answers a body that is not JSON with 400, and an unknown route with 404', async () => {
         const { result } = await attempt('malformed JSON body', () => post('{"query": ').then(statusAndCode), String);
         expect(result).toBe('400 BAD_USER_INPUT');
-        const { result: route } = await attempt('unknown route', () => fetch(`${server.url}/etc/passwd`).then(statusAndCode), String);
+        const { result: route } = await attempt(
+          'unknown route',
+          () => fetch(`${server.url}/etc/passwd`).then(statusAndCode),
+          String,
+        );
         expect(route).toBe('404 NOT_FOUND');
       });
     });
@@ -216,10 +286,18 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           ['a 1 MB header value', { authorization: `Bearer ${'k'.repeat(16_000)}` }],
         ];
         for (const [name, headers] of cases) {
-          const { result } = await attempt(`GraphQL with ${name}`, async () => {
-            const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ groups { id } }"}' });
-            return `${response.status} ${codeOf(await response.json())}`;
-          }, String);
+          const { result } = await attempt(
+            `GraphQL with ${name}`,
+            async () => {
+              const response = await fetch(`${server.url}/graphql`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', ...headers },
+                body: '{"query":"{ groups { id } }"}',
+              });
+              return `${response.status} ${codeOf(await response.json())}`;
+            },
+            String,
+          );
           expect(result).toBe('401 UNAUTHENTICATED');
         }
         const form = new FormData();
@@ -233,7 +311,10 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         expect((await gql(spare, '{ groups { id } }')).groups).toEqual([]);
         const list = await apikey(env(), 'list');
         expect(list).not.toContain(spare.key);
-        const id = list.split('\n').find((line) => line.includes(spare.key.slice(0, 9)))!.split('\t')[0];
+        const id = list
+          .split('\n')
+          .find((line) => line.includes(spare.key.slice(0, 9)))!
+          .split('\t')[0];
         await apikey(env(), 'revoke', id);
         const { result } = await attempt('a revoked key', () => request(spare, '{ groups { id } }').then(codeOf), String);
         expect(result).toBe('UNAUTHENTICATED');
@@ -241,7 +322,11 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
 
       it("lists an owner's own groups alone", async () => {
         await gql(other, `mutation { createGroup(name: "Mallory's") { id } }`);
-        const { result } = await attempt("groups of another owner's key", () => gql(other, '{ groups { name } }'), (r) => JSON.stringify(r.groups));
+        const { result } = await attempt(
+          "groups of another owner's key",
+          () => gql(other, '{ groups { name } }'),
+          (r) => JSON.stringify(r.groups),
+        );
         expect(result.groups).toEqual([{ name: "Mallory's" }]);
       });
 
@@ -255,7 +340,11 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           ['job', ids.job],
         ];
         for (const [field, id] of lookups) {
-          const { result } = await attempt(`another owner's ${field}`, () => gqlError(other, `query($id: ID!) { ${field}(id: $id) { id } }`, { id }), (r) => String(r.code));
+          const { result } = await attempt(
+            `another owner's ${field}`,
+            () => gqlError(other, `query($id: ID!) { ${field}(id: $id) { id } }`, { id }),
+            (r) => String(r.code),
+          );
           const never = await gqlError(other, `query($id: ID!) { ${field}(id: $id) { id } }`, { id: NEVER });
           expect(result.code).toBe('NOT_FOUND');
           expect(result.message.replace(id, 'ID')).toBe(never.message.replace(NEVER, 'ID'));
@@ -265,9 +354,15 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       it("refuses every mutation on another owner's things, and changes nothing", async () => {
         const ids = await someOfOwner();
         const own = (await gql(other, '{ groups { id } }')).groups[0].id;
-        const before = await gql(server, `query($g: ID!) { group(id: $g) { counts { images faces persons } corrections { id } persons { nodes { id name hidden faceCount } } } }`, { g: groupId });
+        const before = await gql(
+          server,
+          `query($g: ID!) { group(id: $g) { counts { images faces persons } corrections { id } persons { nodes { id name hidden faceCount } } } }`,
+          { g: groupId },
+        );
         await gql(server, `mutation($p: ID!) { renamePerson(personId: $p, name: "Ann") { id } }`, { p: ids.person });
-        const correction = (await gql(server, `query($g: ID!) { group(id: $g) { corrections(first: 1) { id } } }`, { g: groupId })).group.corrections[0].id;
+        const correction = (
+          await gql(server, `query($g: ID!) { group(id: $g) { corrections(first: 1) { id } } }`, { g: groupId })
+        ).group.corrections[0].id;
         const mutations: [string, string, Record<string, unknown>][] = [
           ['renamePerson', 'mutation($p: ID!) { renamePerson(personId: $p, name: "x") { id } }', { p: ids.person }],
           ['mergePersons', `mutation($p: ID!) { mergePersons(targetId: $p, sourceIds: ["${NEVER}"]) { id } }`, { p: ids.person }],
@@ -276,22 +371,46 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           ['setPersonHidden', 'mutation($p: ID!) { setPersonHidden(personId: $p, hidden: true) { id } }', { p: ids.person }],
           ['undoCorrection', 'mutation($c: ID!) { undoCorrection(id: $c) { id } }', { c: correction }],
           ['regroup', 'mutation($g: ID!) { regroup(groupId: $g) { id } }', { g: groupId }],
-          ['addImagesFromUrls', 'mutation($g: ID!) { addImagesFromUrls(groupId: $g, urls: {a: "https://example.com/a.jpg"}) { id } }', { g: groupId }],
-          ['addImagesFromPaths', 'mutation($g: ID!, $p: String!) { addImagesFromPaths(groupId: $g, paths: [$p]) { id } }', { g: groupId, p: roots }],
+          [
+            'addImagesFromUrls',
+            'mutation($g: ID!) { addImagesFromUrls(groupId: $g, urls: {a: "https://example.com/a.jpg"}) { id } }',
+            { g: groupId },
+          ],
+          [
+            'addImagesFromPaths',
+            'mutation($g: ID!, $p: String!) { addImagesFromPaths(groupId: $g, paths: [$p]) { id } }',
+            { g: groupId, p: roots },
+          ],
           ['deleteImages', 'mutation($i: ID!) { deleteImages(ids: [$i]) { imageIds } }', { i: ids.image }],
           ['forgetPerson', 'mutation($p: ID!) { forgetPerson(id: $p) { personId } }', { p: ids.person }],
           ['deleteGroup', 'mutation($g: ID!) { deleteGroup(id: $g) }', { g: groupId }],
         ];
         for (const [field, query, variables] of mutations) {
-          const { result } = await attempt(`${field} on another owner's`, () => gqlError(other, query, variables), (r) => String(r.code));
+          const { result } = await attempt(
+            `${field} on another owner's`,
+            () => gqlError(other, query, variables),
+            (r) => String(r.code),
+          );
           expect(result.code, field).toBe('NOT_FOUND');
         }
         // Nor can a face of one owner be moved into a person of another.
-        const theirs = await gql(other, `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }`, { g: own, p: [roots] });
+        const theirs = await gql(
+          other,
+          `mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }`,
+          { g: own, p: [roots] },
+        );
         expect(theirs.addImagesFromPaths.id).toBeTruthy();
-        const { result } = await attempt("moveFaces of another owner's face into one's own person", () => gqlError(other, 'mutation($f: ID!) { moveFaces(faceIds: [$f], personId: null) { id } }', { f: ids.face }), (r) => String(r.code));
+        const { result } = await attempt(
+          "moveFaces of another owner's face into one's own person",
+          () => gqlError(other, 'mutation($f: ID!) { moveFaces(faceIds: [$f], personId: null) { id } }', { f: ids.face }),
+          (r) => String(r.code),
+        );
         expect(result.code).toBe('NOT_FOUND');
-        const after = await gql(server, `query($g: ID!) { group(id: $g) { counts { images faces persons } corrections { id } persons { nodes { id name hidden faceCount } } } }`, { g: groupId });
+        const after = await gql(
+          server,
+          `query($g: ID!) { group(id: $g) { counts { images faces persons } corrections { id } persons { nodes { id name hidden faceCount } } } }`,
+          { g: groupId },
+        );
         expect(after.group.counts).toEqual(before.group.counts);
         expect(after.group.corrections.length).toBe(before.group.corrections.length + 1);
       });
@@ -303,7 +422,10 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         expect((await fetch(signed)).status).toBe(200);
         const tries: [string, (url: URL) => void][] = [
           ['picture URL without signature', (url) => url.searchParams.delete('signature')],
-          ['picture URL with a later expiry', (url) => url.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600))],
+          [
+            'picture URL with a later expiry',
+            (url) => url.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600)),
+          ],
           ['picture URL with an expiry in the past', (url) => url.searchParams.set('expires', '1000')],
           ['picture URL signed for another photo', (url) => (url.pathname = url.pathname.replace(ids.image, NEVER))],
         ];
@@ -318,7 +440,10 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
 
     describe("the server's own files", () => {
       const add = (paths: string[]) =>
-        request(server, 'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }', { g: groupId, p: paths });
+        request(server, 'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }', {
+          g: groupId,
+          p: paths,
+        });
 
       it('refuses files outside the import roots, and answers them as it answers missing ones', async () => {
         for (const [name, path] of [
@@ -328,11 +453,19 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           ['a missing file in a root', join(roots, 'album', 'ann', 'missing.jpg')],
           ['a relative path up and out', '../../../../../../etc/passwd'],
         ]) {
-          const { result } = await attempt(`addImagesFromPaths ${name}`, () => add([path]), (r) => codeOf(r));
+          const { result } = await attempt(
+            `addImagesFromPaths ${name}`,
+            () => add([path]),
+            (r) => codeOf(r),
+          );
           expect(result.errors![0].extensions!.code).toBe('FORBIDDEN_PATH');
           expect(result.errors![0].message).toBe(`${path}: no photo or folder there that this server may read (IMPORT_ROOTS)`);
         }
-        const { group } = await gql(server, `query($g: ID!) { group(id: $g) { images(first: 100) { nodes { key location size contentHash } } } }`, { g: groupId });
+        const { group } = await gql(
+          server,
+          `query($g: ID!) { group(id: $g) { images(first: 100) { nodes { key location size contentHash } } } }`,
+          { g: groupId },
+        );
         expect(JSON.stringify(group)).not.toMatch(/shadow|environ|passwd/);
       });
 
@@ -344,11 +477,19 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         await symlink('/dev/zero', join(trap, 'zero.jpg'));
         execFileSync('mkfifo', [join(trap, 'fifo.jpg')]);
         for (const name of ['passwd.jpg', 'etc', 'zero.jpg', 'fifo.jpg']) {
-          const { result } = await attempt(`addImagesFromPaths link or special file ${name}`, () => add([join(trap, name)]), (r) => codeOf(r));
+          const { result } = await attempt(
+            `addImagesFromPaths link or special file ${name}`,
+            () => add([join(trap, name)]),
+            (r) => codeOf(r),
+          );
           expect(result.errors![0].extensions!.code, name).toBe('FORBIDDEN_PATH');
         }
         // Listing the folder skips all of them: no photo there.
-        const { result } = await attempt('importFolder of a root with links, a FIFO and an empty folder (skipped)', () => request(server, 'mutation($p: String!) { importFolder(path: $p) { id } }', { p: roots }), (r) => codeOf(r));
+        const { result } = await attempt(
+          'importFolder of a root with links, a FIFO and an empty folder (skipped)',
+          () => request(server, 'mutation($p: String!) { importFolder(path: $p) { id } }', { p: roots }),
+          (r) => codeOf(r),
+        );
         expect(codeOf(result)).toBe('ok');
         const groups = (await gql(server, '{ groups { name } }')).groups.map((g: { name: string }) => g.name);
         expect(groups).not.toContain('trap');
@@ -357,11 +498,21 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
 
       it('creates no group for /etc, and shows photo locations relative to their root', async () => {
         const before = (await gql(server, '{ groups { id } }')).groups.length;
-        const { result } = await attempt('importFolder /etc', () => request(server, 'mutation { importFolder(path: "/etc") { id } }'), (r) => codeOf(r));
+        const { result } = await attempt(
+          'importFolder /etc',
+          () => request(server, 'mutation { importFolder(path: "/etc") { id } }'),
+          (r) => codeOf(r),
+        );
         expect(codeOf(result)).toBe('FORBIDDEN_PATH');
         expect((await gql(server, '{ groups { id } }')).groups.length).toBe(before);
-        const { group } = await gql(server, `query($g: ID!) { group(id: $g) { images(status: ANALYSED) { nodes { location } } } }`, { g: groupId });
-        expect(group.images.nodes.map((i: { location: string }) => i.location).sort()).toEqual(PHOTOS.map((p) => `album/ann/${p}`).sort());
+        const { group } = await gql(
+          server,
+          `query($g: ID!) { group(id: $g) { images(status: ANALYSED) { nodes { location } } } }`,
+          { g: groupId },
+        );
+        expect(group.images.nodes.map((i: { location: string }) => i.location).sort()).toEqual(
+          PHOTOS.map((p) => `album/ann/${p}`).sort(),
+        );
       });
     });
 
@@ -389,7 +540,11 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       });
 
       it('refuses a page larger than the limit', async () => {
-        const result = await abuse('first: 100000', () => request(server, `query($g: ID!) { group(id: $g) { images(first: 100000) { totalCount } } }`, { g: groupId }), codeOf);
+        const result = await abuse(
+          'first: 100000',
+          () => request(server, `query($g: ID!) { group(id: $g) { images(first: 100000) { totalCount } } }`, { g: groupId }),
+          codeOf,
+        );
         expect(codeOf(result)).toBe('LIMIT_EXCEEDED');
       });
 
@@ -420,7 +575,11 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           new Promise<string>((resolve, reject) => {
             const req = httpRequest(`${server.url}/graphql`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json', ...(bytes === null ? {} : { 'content-length': String(bytes) }), ...authorization(server) },
+              headers: {
+                'content-type': 'application/json',
+                ...(bytes === null ? {} : { 'content-length': String(bytes) }),
+                ...authorization(server),
+              },
             });
             req.on('response', (response) => {
               let body = '';
@@ -430,7 +589,9 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
                 req.destroy();
               });
             });
-            req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+            req.on('error', (error: NodeJS.ErrnoException) =>
+              error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+            );
             const chunk = ' '.repeat(256 * 1024);
             req.write(`{"query":"{ groups { id } }", "padding": "${chunk}`);
             if (bytes === null) {
@@ -460,7 +621,11 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
     describe('bad strings, ids and addresses', () => {
       it('answers malformed ids as NOT_FOUND without reaching the database', async () => {
         for (const id of ['a\u0000b', "1' OR '1'='1", 'x'.repeat(100_000)]) {
-          const { result } = await attempt(`image(id: ${JSON.stringify(id.slice(0, 12))}…)`, () => gqlError(server, 'query($id: ID!) { image(id: $id) { id } }', { id }), (r) => String(r.code));
+          const { result } = await attempt(
+            `image(id: ${JSON.stringify(id.slice(0, 12))}…)`,
+            () => gqlError(server, 'query($id: ID!) { image(id: $id) { id } }', { id }),
+            (r) => String(r.code),
+          );
           expect(result.code).toBe('NOT_FOUND');
           expect(result.message.length).toBeLessThan(200);
         }
@@ -473,35 +638,101 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           ['group name with a newline', 'a\nb'],
         ];
         for (const [name, value] of cases) {
-          const { result } = await attempt(name, () => gqlError(server, 'mutation($n: String!) { createGroup(name: $n) { id } }', { n: value }), (r) => String(r.code));
+          const { result } = await attempt(
+            name,
+            () => gqlError(server, 'mutation($n: String!) { createGroup(name: $n) { id } }', { n: value }),
+            (r) => String(r.code),
+          );
           expect(result.code).toBe('BAD_USER_INPUT');
         }
         const { person } = await someOfOwner();
-        const { result } = await attempt('person name of 1 MB', () => gqlError(server, 'mutation($p: ID!, $n: String) { renamePerson(personId: $p, name: $n) { id } }', { p: person, n: 'n'.repeat(1 << 19) }), (r) => String(r.code));
+        const { result } = await attempt(
+          'person name of 1 MB',
+          () =>
+            gqlError(server, 'mutation($p: ID!, $n: String) { renamePerson(personId: $p, name: $n) { id } }', {
+              p: person,
+              n: 'n'.repeat(1 << 19),
+            }),
+          (r) => String(r.code),
+        );
         expect(result.code).toBe('BAD_USER_INPUT');
-        const { result: user } = await attempt('user name of 1 kB', () => gqlError(server, 'mutation($g: ID!, $u: String) { addImagesFromUrls(groupId: $g, urls: {a: "https://example.com/a.jpg"}, user: $u) { id } }', { g: groupId, u: 'u'.repeat(1000) }), (r) => String(r.code));
+        const { result: user } = await attempt(
+          'user name of 1 kB',
+          () =>
+            gqlError(
+              server,
+              'mutation($g: ID!, $u: String) { addImagesFromUrls(groupId: $g, urls: {a: "https://example.com/a.jpg"}, user: $u) { id } }',
+              { g: groupId, u: 'u'.repeat(1000) },
+            ),
+          (r) => String(r.code),
+        );
         expect(user.code).toBe('BAD_USER_INPUT');
       });
 
       it('refuses URLs whose address is loopback or private however it is spelled', async () => {
-        for (const url of ['http://[::7f00:1]/a.jpg', 'http://[::ffff:127.0.0.1]/a.jpg', 'http://[64:ff9b::7f00:1]/a.jpg', 'http://[2002:7f00:1::]/a.jpg', 'http://[fec0::1]/a.jpg', 'http://[fd00::1]/a.jpg', 'http://0x7f.1/a.jpg', 'http://169.254.169.254/latest/meta-data']) {
-          const { result } = await attempt(`URL ${url}`, () => gqlError(server, 'mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }', { g: groupId, u: { a: url } }), (r) => String(r.code));
+        for (const url of [
+          'http://[::7f00:1]/a.jpg',
+          'http://[::ffff:127.0.0.1]/a.jpg',
+          'http://[64:ff9b::7f00:1]/a.jpg',
+          'http://[2002:7f00:1::]/a.jpg',
+          'http://[fec0::1]/a.jpg',
+          'http://[fd00::1]/a.jpg',
+          'http://0x7f.1/a.jpg',
+          'http://169.254.169.254/latest/meta-data',
+        ]) {
+          const { result } = await attempt(
+            `URL ${url}`,
+            () =>
+              gqlError(server, 'mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }', {
+                g: groupId,
+                u: { a: url },
+              }),
+            (r) => String(r.code),
+          );
           expect(result.code, url).toBe('FORBIDDEN_ADDRESS');
         }
       });
 
       it('refuses URL maps that are not maps of strings, and too many photos at once', async () => {
-        for (const [name, urls] of [['a list', ['https://example.com/a.jpg']], ['a number value', { a: 1 }]] as const) {
-          const { result } = await attempt(`URL map as ${name}`, () => gqlError(server, 'mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }', { g: groupId, u: urls }), (r) => String(r.code));
+        for (const [name, urls] of [
+          ['a list', ['https://example.com/a.jpg']],
+          ['a number value', { a: 1 }],
+        ] as const) {
+          const { result } = await attempt(
+            `URL map as ${name}`,
+            () =>
+              gqlError(server, 'mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }', {
+                g: groupId,
+                u: urls,
+              }),
+            (r) => String(r.code),
+          );
           expect(result.code).toBe('BAD_USER_INPUT');
         }
-        const { result } = await attempt('10001 paths', () => gqlError(server, 'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }', { g: groupId, p: Array.from({ length: 10_001 }, (_, i) => `/x/${i}.jpg`) }), (r) => String(r.code));
+        const { result } = await attempt(
+          '10001 paths',
+          () =>
+            gqlError(server, 'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p) { id } }', {
+              g: groupId,
+              p: Array.from({ length: 10_001 }, (_, i) => `/x/${i}.jpg`),
+            }),
+          (r) => String(r.code),
+        );
         expect(result.code).toBe('LIMIT_EXCEEDED');
       });
 
       it('adds the same new user from two concurrent requests without a conflict', async () => {
-        const add = () => request(server, 'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p, user: "zoe") { id } }', { g: groupId, p: [join(roots, 'album', 'ann', PHOTOS[0])] });
-        const { result } = await attempt('two concurrent adds with the same new user', () => Promise.all([add(), add()]), (r) => r.map(codeOf).join(', '));
+        const add = () =>
+          request(
+            server,
+            'mutation($g: ID!, $p: [String!]!) { addImagesFromPaths(groupId: $g, paths: $p, user: "zoe") { id } }',
+            { g: groupId, p: [join(roots, 'album', 'ann', PHOTOS[0])] },
+          );
+        const { result } = await attempt(
+          'two concurrent adds with the same new user',
+          () => Promise.all([add(), add()]),
+          (r) => r.map(codeOf).join(', '),
+        );
         expect(result.map(codeOf)).toEqual(['ok', 'ok']);
         const { group } = await gql(server, 'query($g: ID!) { group(id: $g) { users { name } } }', { g: groupId });
         expect(group.users.filter((u: { name: string }) => u.name === 'zoe')).toHaveLength(1);
@@ -515,15 +746,23 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         let image: { id: string; contentHash: string; thumbnailUrl: string } | undefined;
         for (let i = 0; i < 300 && !image; i++) {
           await new Promise((resolve) => setTimeout(resolve, 100));
-          const { group } = await gql(server, `query($g: ID!) { group(id: $g) { images(status: ANALYSED, first: 100) { nodes { id key contentHash thumbnailUrl } } } }`, { g: groupId });
+          const { group } = await gql(
+            server,
+            `query($g: ID!) { group(id: $g) { images(status: ANALYSED, first: 100) { nodes { id key contentHash thumbnailUrl } } } }`,
+            { g: groupId },
+          );
           image = group.images.nodes.find((i: { key: string }) => i.key === 'lost.jpg');
         }
         const blobs = join(work, 'data', 'blobs', image!.contentHash.slice(0, 2), image!.contentHash);
         await rm(blobs);
-        const { result } = await attempt('thumbnail whose stored bytes are gone', async () => {
-          const response = await fetch(image!.thumbnailUrl);
-          return { status: response.status, body: await response.text() };
-        }, (r) => `${r.status} ${JSON.parse(r.body).error.code}`);
+        const { result } = await attempt(
+          'thumbnail whose stored bytes are gone',
+          async () => {
+            const response = await fetch(image!.thumbnailUrl);
+            return { status: response.status, body: await response.text() };
+          },
+          (r) => `${r.status} ${JSON.parse(r.body).error.code}`,
+        );
         expect(result.status).toBe(500);
         const { error } = JSON.parse(result.body);
         expect(error.code).toBe('INTERNAL_SERVER_ERROR');
@@ -538,11 +777,19 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         const strict = await startServer({ ...env(), ADD_REQUESTS_PER_MINUTE: '2', INTROSPECTION: 'false' });
         try {
           const group = (await gql(strict, 'mutation { createGroup(name: "limited") { id } }')).createGroup.id;
-          const add = () => request(strict, 'mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }', { g: group, u: { a: 'https://example.com/a.jpg' } });
+          const add = () =>
+            request(strict, 'mutation($g: ID!, $u: UrlMap!) { addImagesFromUrls(groupId: $g, urls: $u) { id } }', {
+              g: group,
+              u: { a: 'https://example.com/a.jpg' },
+            });
           expect([codeOf(await add()), codeOf(await add())]).toEqual(['ok', 'ok']);
           const { result } = await attempt('third add within a minute at ADD_REQUESTS_PER_MINUTE=2', add, codeOf);
           expect(codeOf(result)).toBe('RATE_LIMITED');
-          const { result: schema } = await attempt('introspection with INTROSPECTION=false', () => request(strict, '{ __schema { types { name } } }'), codeOf);
+          const { result: schema } = await attempt(
+            'introspection with INTROSPECTION=false',
+            () => request(strict, '{ __schema { types { name } } }'),
+            codeOf,
+          );
           expect(codeOf(schema)).toBe('GRAPHQL_VALIDATION_FAILED');
         } finally {
           await strict.stop();
@@ -550,7 +797,15 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       });
 
       it('refuses to start with AUTH_DISABLED unless it listens on loopback alone', async () => {
-        const { result } = await attempt('AUTH_DISABLED on all interfaces', () => startServer({ ...env(), AUTH_DISABLED: 'true', HOST: '0.0.0.0' }).then(() => 'started', (error: Error) => error.message), String);
+        const { result } = await attempt(
+          'AUTH_DISABLED on all interfaces',
+          () =>
+            startServer({ ...env(), AUTH_DISABLED: 'true', HOST: '0.0.0.0' }).then(
+              () => 'started',
+              (error: Error) => error.message,
+            ),
+          String,
+        );
         expect(result).toContain('AUTH_DISABLED=true is for local experiments');
       });
     });

@@ -16,7 +16,8 @@ export async function startPhotoServer(folder: string) {
       return response.writeHead(200, { 'content-type': 'image/jpeg' }).end(bytes);
     }
     if (path.startsWith('/redirect/')) return response.writeHead(302, { location: `/photos/${basename(path)}` }).end();
-    if (path === '/not-an-image') return response.writeHead(200, { 'content-type': 'image/jpeg' }).end('<html>no photo here</html>');
+    if (path === '/not-an-image')
+      return response.writeHead(200, { 'content-type': 'image/jpeg' }).end('<html>no photo here</html>');
     response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -29,9 +29,11 @@ const GRIDS: Record<'twoPasses' | 'averageLinkage', Partial<GroupImagesOptions>[
   twoPasses: grid({ threshold: [0.39, 0.43, 0.47], cohesionRatio: [0.85, 0.9, 0.95], typicalityRatio: [0.55, 0.65, 0.75] }).map(
     ({ threshold, cohesionRatio, typicalityRatio }) => ({ threshold, clusterMerging: { cohesionRatio, typicalityRatio } }),
   ),
-  averageLinkage: grid({ threshold: [0.35, 0.39, 0.43, 0.47, 0.51], minSharpness: [0, 10, 30], minRelativeEmbeddingNorm: [0, 0.7, 0.8] }).map(
-    (options) => ({ ...options, clusterMerging: null }),
-  ),
+  averageLinkage: grid({
+    threshold: [0.35, 0.39, 0.43, 0.47, 0.51],
+    minSharpness: [0, 10, 30],
+    minRelativeEmbeddingNorm: [0, 0.7, 0.8],
+  }).map((options) => ({ ...options, clusterMerging: null })),
 };
 
 /**
@@ -39,13 +41,24 @@ const GRIDS: Record<'twoPasses' | 'averageLinkage', Partial<GroupImagesOptions>[
  * for each fold and each rule, the grouping options are chosen on the photos of the other folds and scored on
  * its own.
  */
-export function crossValidate(images: AnalysedImage[], labels: Labels, defaults: GroupImagesOptions, score: ScoreGrouping, folds = 5): FoldResult[] {
+export function crossValidate(
+  images: AnalysedImage[],
+  labels: Labels,
+  defaults: GroupImagesOptions,
+  score: ScoreGrouping,
+  folds = 5,
+): FoldResult[] {
   const foldOf = identityFolds(labels, folds);
   const noFace = Object.keys(labels).filter((photo) => labels[photo].length === 0);
   const photosOf = (keep: (fold: number) => boolean) =>
     new Set(Object.keys(labels).filter((photo) => labels[photo].some((identity) => keep(foldOf.get(identity)!))));
   const evaluate = (photos: Set<string>, options: GroupImagesOptions): F1s => {
-    const s = score(groupImages(images.filter((image) => photos.has(image.key)), options));
+    const s = score(
+      groupImages(
+        images.filter((image) => photos.has(image.key)),
+        options,
+      ),
+    );
     return { pairwiseF1: s.pairwise.f1, bcubedF1: s.bcubed.f1 };
   };
   const results: FoldResult[] = [];
@@ -59,7 +72,11 @@ export function crossValidate(images: AnalysedImage[], labels: Labels, defaults:
         if (!best || s.pairwiseF1 + s.bcubedF1 > best.sum) best = { sum: s.pairwiseF1 + s.bcubedF1, chosen };
       }
       const ruleDefaults = { ...defaults, ...(rule === 'averageLinkage' ? { clusterMerging: null } : {}) };
-      return { chosen: best!.chosen, heldOut: evaluate(test, { ...defaults, ...best!.chosen }), defaults: evaluate(test, ruleDefaults) };
+      return {
+        chosen: best!.chosen,
+        heldOut: evaluate(test, { ...defaults, ...best!.chosen }),
+        defaults: evaluate(test, ruleDefaults),
+      };
     };
     results.push({
       fold,

@@ -8,7 +8,15 @@ import { overridesFrom, parseCommand, pipelineHelp, run, userPath } from './args
 import { crossValidate, type F1s, type FoldResult, type RuleOnFold } from './cross-validate.js';
 import { checkoutRoot, sharedDir } from './paths.js';
 import { progressReporter } from './progress.js';
-import { identitySplits, loadScorer, runScorer, type IdentitySplit, type Labels, type Score, type ScoreGrouping } from './scoring.js';
+import {
+  identitySplits,
+  loadScorer,
+  runScorer,
+  type IdentitySplit,
+  type Labels,
+  type Score,
+  type ScoreGrouping,
+} from './scoring.js';
 
 const usage = `usage: pnpm eval <folder>... [--json] [--out result.json] [--incremental] [--cross-validate] [--report DIR]
 Groups <folder>/photos, scores the result against <folder>/labels.json with the evaluation scorer
@@ -28,7 +36,11 @@ interface Evaluated {
   folder: string;
   images: AnalysedImage[];
   labels: Labels;
-  figures: Record<string, unknown> & { score: Score; identities: IdentitySplit[]; incremental?: { firstHalf: Score; score: Score } };
+  figures: Record<string, unknown> & {
+    score: Score;
+    identities: IdentitySplit[];
+    incremental?: { firstHalf: Score; score: Score };
+  };
   /** What the scorer prints. */
   table: string;
 }
@@ -47,7 +59,8 @@ run(async () => {
   }
   const folders = positionals.map(userPath);
   if (folders.length > 1 && (values.out || values.report)) throw new Error('--out and --report take one folder');
-  if (new Set(folders.map((folder) => basename(folder))).size !== folders.length) throw new Error('the folders need different names');
+  if (new Set(folders.map((folder) => basename(folder))).size !== folders.length)
+    throw new Error('the folders need different names');
   const scorer = defaultScorer();
   for (const needed of [scorer, ...folders.flatMap((folder) => [join(folder, 'labels.json'), join(folder, 'photos')])]) {
     if (!existsSync(needed)) throw new Error(`${needed} not found`);
@@ -70,7 +83,13 @@ run(async () => {
   return 0;
 });
 
-async function evaluateFolder(folder: string, pipeline: FacePipeline, scorer: string, values: Record<string, unknown>, loadSeconds: number): Promise<Evaluated> {
+async function evaluateFolder(
+  folder: string,
+  pipeline: FacePipeline,
+  scorer: string,
+  values: Record<string, unknown>,
+  loadSeconds: number,
+): Promise<Evaluated> {
   const labelsFile = join(folder, 'labels.json');
   const photos = await listPhotos(join(folder, 'photos'));
   const progress = progressReporter(`analysing ${basename(folder)}`);
@@ -129,9 +148,15 @@ function scoreIncremental(images: AnalysedImage[], pipeline: FacePipeline, score
 async function crossValidateAll(evaluated: Evaluated[], pipeline: FacePipeline, scorer: string): Promise<FoldResult[]> {
   const name = (e: Evaluated, key: string) => (evaluated.length > 1 ? `${basename(e.folder)}/${key}` : key);
   const images = evaluated.flatMap((e) =>
-    e.images.map((image) => ({ ...image, key: name(e, image.key), faces: image.faces.map((face) => ({ ...face, id: name(e, face.id) })) })),
+    e.images.map((image) => ({
+      ...image,
+      key: name(e, image.key),
+      faces: image.faces.map((face) => ({ ...face, id: name(e, face.id) })),
+    })),
   );
-  const labels: Labels = Object.fromEntries(evaluated.flatMap((e) => Object.entries(e.labels).map(([photo, identities]) => [name(e, photo), identities])));
+  const labels: Labels = Object.fromEntries(
+    evaluated.flatMap((e) => Object.entries(e.labels).map(([photo, identities]) => [name(e, photo), identities])),
+  );
   return crossValidate(images, labels, pipeline.groupingOptions, await loadScorer(scorer, labels));
 }
 
@@ -141,8 +166,12 @@ function summary({ figures }: Evaluated): string {
   const split = figures.identities.filter((identity) => identity.persons.length > 1);
   const unassigned = figures.identities.filter((identity) => identity.unassigned > 0);
   let text = `\nlabelled people: ${figures.identities.length}, ${figures.identities.length - split.length} in one person or none`;
-  text += split.length > 0 ? `; split: ${split.map((s) => `${s.identity} ${s.photos} photos in ${s.persons.length} (${s.persons.join(' + ')})`).join(', ')}\n` : '\n';
-  if (unassigned.length > 0) text += `photos in no person: ${unassigned.map((s) => `${s.identity} ${s.unassigned}`).join(', ')}\n`;
+  text +=
+    split.length > 0
+      ? `; split: ${split.map((s) => `${s.identity} ${s.photos} photos in ${s.persons.length} (${s.persons.join(' + ')})`).join(', ')}\n`
+      : '\n';
+  if (unassigned.length > 0)
+    text += `photos in no person: ${unassigned.map((s) => `${s.identity} ${s.unassigned}`).join(', ')}\n`;
   if (figures.incremental) {
     text +=
       `incremental: half of the photos grouped first (${f1(figures.incremental.firstHalf)}), ` +
@@ -163,7 +192,13 @@ function crossValidationTable(folds: FoldResult[], folders: string[]): string {
   const options = (chosen: RuleOnFold['chosen']) =>
     Object.entries(chosen)
       .filter(([, value]) => value !== null)
-      .map(([key, value]) => (value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => `${k} ${v}`).join(', ') : `${key} ${value}`))
+      .map(([key, value]) =>
+        value && typeof value === 'object'
+          ? Object.entries(value)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')
+          : `${key} ${value}`,
+      )
       .join(', ');
   let text = `\ncross-validation by identity over ${folders.map((folder) => basename(folder)).join(' + ')}: pairwise F, BCubed F held out (options chosen on the other folds) | defaults\n`;
   for (const f of folds) {

@@ -28,7 +28,9 @@ export async function runScorer(scorer: string, labelsFile: string, predFile: st
 export async function loadScorer(scorer: string, labels: Labels): Promise<ScoreGrouping> {
   const { validateLabels, validatePred, score } = await import(pathToFileURL(scorer).href);
   return (grouping) => {
-    const own = Object.fromEntries(grouping.images.filter((image) => image.path in labels).map((image) => [image.path, labels[image.path]]));
+    const own = Object.fromEntries(
+      grouping.images.filter((image) => image.path in labels).map((image) => [image.path, labels[image.path]]),
+    );
     const labelMap = validateLabels({ photos: own });
     return score(labelMap, validatePred(grouping, labelMap));
   };
@@ -56,7 +58,8 @@ export function identitySplits(labels: Labels, grouping: GroupingResult): Identi
   });
   const photosOf = grouping.persons.map((person) => {
     const count = new Map<string, number>();
-    for (const photo of person.photos) for (const identity of labels[photo] ?? []) count.set(identity, (count.get(identity) ?? 0) + 1);
+    for (const photo of person.photos)
+      for (const identity of labels[photo] ?? []) count.set(identity, (count.get(identity) ?? 0) + 1);
     return count;
   });
   const mainIdentity = photosOf.map((count) => [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0]);
@@ -88,7 +91,12 @@ export function identitySplits(labels: Labels, grouping: GroupingResult): Identi
     }
   }
   return [...splits]
-    .map(([identity, { photos, unassigned, in: held }]) => ({ identity, photos, persons: [...held.values()].sort((a, b) => b - a), unassigned }))
+    .map(([identity, { photos, unassigned, in: held }]) => ({
+      identity,
+      photos,
+      persons: [...held.values()].sort((a, b) => b - a),
+      unassigned,
+    }))
     .sort((a, b) => b.persons.length - a.persons.length || b.photos - a.photos || a.identity.localeCompare(b.identity));
 }
 

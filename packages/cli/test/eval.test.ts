@@ -9,7 +9,14 @@ describe('pnpm eval on the dev split', () => {
   it('groups the labelled photos with pairwise and BCubed F of at least 0.97, incrementally too', async () => {
     const { stdout } = await promisify(execFile)(
       join(repoRoot, 'node_modules', '.bin', 'tsx'),
-      [join(repoRoot, 'packages', 'cli', 'src', 'eval.ts'), join(shared, 'eval', 'dev'), '--json', '--incremental', '--out', join(repoRoot, 'out', 'test-eval', 'result.json')],
+      [
+        join(repoRoot, 'packages', 'cli', 'src', 'eval.ts'),
+        join(shared, 'eval', 'dev'),
+        '--json',
+        '--incremental',
+        '--out',
+        join(repoRoot, 'out', 'test-eval', 'result.json'),
+      ],
       { cwd: repoRoot, maxBuffer: 1 << 24 },
     );
     const figures = JSON.parse(stdout);

@@ -50,7 +50,10 @@ describe('pnpm group', () => {
     const labels = join(root, 'labels.json');
     const names = Object.fromEntries(Object.entries(photos).map(([to, from]) => [from, to]));
     const devLabels = JSON.parse(readFileSync(join(shared, 'eval', 'dev', 'labels.json'), 'utf8')).photos;
-    writeFileSync(labels, JSON.stringify({ photos: Object.fromEntries(Object.entries(names).map(([from, to]) => [to, devLabels[from]])) }));
+    writeFileSync(
+      labels,
+      JSON.stringify({ photos: Object.fromEntries(Object.entries(names).map(([from, to]) => [to, devLabels[from]])) }),
+    );
     const scored = await exec(process.execPath, [join(shared, 'eval', 'score.mjs'), '--labels', labels, '--pred', out, '--json']);
     const score = JSON.parse(scored.stdout);
     expect(score.pairwise.f1).toBe(1);

@@ -32,7 +32,12 @@ export interface AlignedFaces {
  * to the template, then a bilinear warp into the model's input tensor, natively off the event loop (on the GPU
  * with device 'cuda').
  */
-export async function alignFaces(image: DecodedImage, faces: Landmarks[], input: TensorInput, device: NativeDevice = 'cpu'): Promise<AlignedFaces> {
+export async function alignFaces(
+  image: DecodedImage,
+  faces: Landmarks[],
+  input: TensorInput,
+  device: NativeDevice = 'cpu',
+): Promise<AlignedFaces> {
   const size = input.size ?? 112;
   const template = templateFor(size);
   const transforms = new Float64Array(faces.length * 6);

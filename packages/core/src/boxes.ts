@@ -30,8 +30,7 @@ export function nms(boxes: ScoredBox[], threshold: number, method: 'union' | 'mi
       const w = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) + plus);
       const h = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) + plus);
       const inter = w * h;
-      const overlap =
-        method === 'min' ? inter / Math.min(area[i], area[j]) : inter / (area[i] + area[j] - inter);
+      const overlap = method === 'min' ? inter / Math.min(area[i], area[j]) : inter / (area[i] + area[j] - inter);
       if (overlap > threshold) suppressed[j] = 1;
     }
   }

@@ -5,12 +5,26 @@ export type { ConfigOverrides, DetectorId, ExecutionProvider, GroupingConfig, Mt
 export { Embedder, l2Normalise } from './embed.js';
 export { compareIds } from './grouping/compare-ids.js';
 export { groupFaces } from './grouping/group-faces.js';
-export type { ClusterMergingOptions, Grouping, GroupingConstraints, GroupingFace, GroupingOptions, MergeSuggestion, UnassignedFace } from './grouping/group-faces.js';
+export type {
+  ClusterMergingOptions,
+  Grouping,
+  GroupingConstraints,
+  GroupingFace,
+  GroupingOptions,
+  MergeSuggestion,
+  UnassignedFace,
+} from './grouping/group-faces.js';
 export { groupFacesByQuality, median, weakReasons } from './grouping/quality-gate.js';
 export { groupFacesInWorker } from './grouping/in-worker.js';
 export { nativeDevice } from './native-device.js';
 export type { NativeDevice } from './native-device.js';
-export type { QualityGrouping, QualityGroupingOptions, QualityPolicy, UnassignedReason, WeakReason } from './grouping/quality-gate.js';
+export type {
+  QualityGrouping,
+  QualityGroupingOptions,
+  QualityPolicy,
+  UnassignedReason,
+  WeakReason,
+} from './grouping/quality-gate.js';
 export { decodeImage, ImageError, MAX_STRIP_DECODED_PIXELS } from './image.js';
 export { defaultModelsDir, InferenceQueue, manifest, modelEntry, ModelFileError, OnnxModel } from './models.js';
 export type { ModelEntry, TensorInput } from './models.js';
@@ -22,7 +36,16 @@ export { StageClock } from './clock.js';
 export { faceRecognition } from './recognition.js';
 export type { FaceRecognitionOptions, FaceRecognitionResult } from './recognition.js';
 export { groupImages } from './grouping/result.js';
-export type { FaceResult, GroupImagesOptions, GroupingResult, ImageResult, Person, PersonSuggestion, ScorerFace, Unassigned } from './grouping/result.js';
+export type {
+  FaceResult,
+  GroupImagesOptions,
+  GroupingResult,
+  ImageResult,
+  Person,
+  PersonSuggestion,
+  ScorerFace,
+  Unassigned,
+} from './grouping/result.js';
 export type * from './types.js';
 export { sniffImageType } from './fetch/image-type.js';
 export type { ImageType } from './fetch/image-type.js';

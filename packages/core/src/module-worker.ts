@@ -15,5 +15,8 @@ export function startModuleWorker(module: URL, options: Omit<WorkerOptions, 'eva
   const api = JSON.parse(readFileSync(tsxPackage, 'utf8')).exports['./esm/api'].import.default as string;
   const loader = JSON.stringify(pathToFileURL(join(dirname(tsxPackage), api)).href);
   const entry = JSON.stringify(module.href);
-  return new Worker(`import(${loader}).then(({ register }) => { register(); return import(${entry}); })`, { ...options, eval: true });
+  return new Worker(`import(${loader}).then(({ register }) => { register(); return import(${entry}); })`, {
+    ...options,
+    eval: true,
+  });
 }

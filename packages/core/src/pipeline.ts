@@ -143,11 +143,13 @@ export class FacePipeline {
           const image = await this.clock.time('decode', async () =>
             decodeImage(await readSource(source, this.config.fetch), this.config),
           );
-          const { faces } = await this.clock.time('detect', () => detectAnyOrientation(this.detector, image, {
+          const { faces } = await this.clock.time('detect', () =>
+            detectAnyOrientation(this.detector, image, {
               confidentScore: this.config.confidentFaceScore,
               padding: this.config.edgePadding,
               paddingFill: this.config.edgePaddingFill,
-            }));
+            }),
+          );
           return { key, image, faces: faces.sort((a, b) => a.box[0] - b.box[0] || a.box[1] - b.box[1]) };
         } catch (error) {
           return { key, error: describeError(error) };
@@ -192,7 +194,12 @@ export class FacePipeline {
     await this.clock.time('align', async () => {
       let offset = 0;
       for (const d of images) {
-        const aligned = await alignFaces(d.image, d.faces.map((f) => f.landmarks), input, device);
+        const aligned = await alignFaces(
+          d.image,
+          d.faces.map((f) => f.landmarks),
+          input,
+          device,
+        );
         crops.set(aligned.tensor, offset);
         offset += aligned.tensor.length;
         alignmentErrors.push(...aligned.alignmentErrors);

@@ -15,7 +15,13 @@ export interface PixelRegion {
  * natively off the event loop: MTCNN's weights were used with torch's interpolate(mode='area'), and MTCNN
  * zero-pads crops.
  */
-export function resizeRegions(image: RgbImage, regions: PixelRegion[], width: number, height: number, input: TensorInput): Promise<Float32Array> {
+export function resizeRegions(
+  image: RgbImage,
+  regions: PixelRegion[],
+  width: number,
+  height: number,
+  input: TensorInput,
+): Promise<Float32Array> {
   const flat = Int32Array.from(regions.flatMap((r) => [r.x, r.y, r.width, r.height]));
   return resizeAreaAsync(image.pixels, image.width, image.height, 3, flat, width, height, {
     channelOrder: input.colorOrder,

@@ -47,7 +47,10 @@ export class ScrfdDetector implements FaceDetector {
         const d = (k: number) => distance[4 * a + k] * stride;
         const landmarks: Landmarks = [];
         for (let k = 0; k < 5; k++) {
-          landmarks.push([(cx + keypoint[10 * a + 2 * k] * stride) / scale, (cy + keypoint[10 * a + 2 * k + 1] * stride) / scale]);
+          landmarks.push([
+            (cx + keypoint[10 * a + 2 * k] * stride) / scale,
+            (cy + keypoint[10 * a + 2 * k + 1] * stride) / scale,
+          ]);
         }
         candidates.push({
           x1: (cx - d(0)) / scale,

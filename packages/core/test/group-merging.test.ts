@@ -91,7 +91,10 @@ describe('grouping, second pass over clusters', () => {
     const byId = (clusters: string[][]) => clusters.map((c) => [...c].sort()).sort();
     const allAtOnce = groupFaces(faces, options).clusters;
     // The unusual photos come later: they join the existing person on its cohesion, without edges within it.
-    const first = groupFaces(faces.filter((f) => !f.id.includes('unusual')), options).clusters;
+    const first = groupFaces(
+      faces.filter((f) => !f.id.includes('unusual')),
+      options,
+    ).clusters;
     const added = groupFaces(faces, { ...options, constraints: { fixed: first } }).clusters;
     expect(byId(added)).toEqual(byId(allAtOnce));
 
@@ -101,13 +104,17 @@ describe('grouping, second pass over clusters', () => {
     const kept = groupFaces(faces, { ...options, constraints: { fixed: halves } });
     const [x, y] = halves.map((half) => kept.clusters.findIndex((c) => c.includes(half[0])));
     expect(x).not.toBe(y);
-    expect(kept.suggestions.find((s) => s.a === Math.min(x, y) && s.b === Math.max(x, y))?.evidence.reason).toBe('existing persons');
+    expect(kept.suggestions.find((s) => s.a === Math.min(x, y) && s.b === Math.max(x, y))?.evidence.reason).toBe(
+      'existing persons',
+    );
   });
 
   it('keeps "not this person" and same-photo faces out of the persons it merges', () => {
     const faces = album();
     const unusual = 'varied/unusual0.jpg#0';
-    const apart = faces.filter((f) => identity(f.id) === 'varied' && f.id !== unusual).map((f) => [unusual, f.id] as [string, string]);
+    const apart = faces
+      .filter((f) => identity(f.id) === 'varied' && f.id !== unusual)
+      .map((f) => [unusual, f.id] as [string, string]);
     const { clusters } = groupFaces(faces, { ...options, constraints: { apart } });
     expect(clusters.find((c) => c.includes(unusual))).toEqual([unusual]);
 
@@ -130,7 +137,11 @@ describe('grouping result', () => {
     const { persons, suggestions } = groupImages(images, { ...options, minSharpness: 10, minRelativeEmbeddingNorm: 0.7 });
     const tight = persons.find((p) => p.photos[0].startsWith('tight/'))!;
     const lookalike = persons.find((p) => p.photos[0].startsWith('lookalike/'))!;
-    expect(suggestions[0]).toMatchObject({ a: tight.id, b: lookalike.id, evidence: { faces: [10, 1], reason: 'unlike their own faces' } });
+    expect(suggestions[0]).toMatchObject({
+      a: tight.id,
+      b: lookalike.id,
+      evidence: { faces: [10, 1], reason: 'unlike their own faces' },
+    });
     expect(suggestions[0].similarity).toBe(Math.round(suggestions[0].similarity * 10000) / 10000);
   });
 });

@@ -69,7 +69,7 @@ describe('groupFaces', () => {
   it('never puts two faces of one photo in one person', () => {
     const faces = syntheticFaces(1, 6);
     // Twins in one photo: the same person's look, two faces of one photo.
-    const twin = { ...faces[0], id: faces[0].photo + '#1' };
+    const twin = { ...faces[0], id: `${faces[0].photo}#1` };
     const { clusters } = groupFaces([...faces, twin], options);
     const owner = clusters.find((c) => c.includes(twin.id))!;
     expect(owner).not.toContain(faces[0].id);
@@ -124,7 +124,13 @@ describe('groupFaces', () => {
     const old = faces.filter((f) => !f.id.includes('photo5'));
     const before = groupFaces(old, options).clusters;
     // A user's split that grouping alone would undo: person0 kept as two persons.
-    const fixed = [...before.filter((c) => identity(c[0]) !== 'person0'), ...[[0, 1, 2], [3, 4]].map((half) => half.map((n) => `person0/photo${n}.jpg#0`))];
+    const fixed = [
+      ...before.filter((c) => identity(c[0]) !== 'person0'),
+      ...[
+        [0, 1, 2],
+        [3, 4],
+      ].map((half) => half.map((n) => `person0/photo${n}.jpg#0`)),
+    ];
     const { clusters } = groupFaces(faces, { ...options, constraints: { fixed } });
     for (const person of fixed) expect(clusters.find((c) => c.includes(person[0]))).toEqual(expect.arrayContaining(person));
     // Every new face joined a person of its own identity; person0's two halves stayed apart.

@@ -49,19 +49,22 @@ describe('large photos', () => {
     ['a PNG', 'png', false, true],
     ['an interlaced PNG', 'png', true, false],
     ['a WebP', 'webp', false, false],
-  ] as const)('holds %s (%s, progressive: %s) to the limit for decoding in strips: %s', async (_, format, progressive, inStrips) => {
-    const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#8899aa' } })
-      .toFormat(format, { progressive })
-      .toBuffer();
-    const limits = { maxImageSide: 1600, maxInputPixels: 5_000_000, maxStripDecodedPixels: 7_000_000 };
-    const decoding = decodeImage(photo, limits);
-    if (inStrips) {
-      expect((await decoding).width).toBe(1600);
-      await expect(decodeImage(photo, { ...limits, maxStripDecodedPixels: 5_000_000 })).rejects.toThrow(
-        'image is 3000x2000 pixels, more than the limit of 5000000 pixels',
-      );
-    } else {
-      await expect(decoding).rejects.toThrow(/3000x2000 pixels, more than the limit of 5000000 pixels for .*, decoded whole/);
-    }
-  });
+  ] as const)(
+    'holds %s (%s, progressive: %s) to the limit for decoding in strips: %s',
+    async (_, format, progressive, inStrips) => {
+      const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#8899aa' } })
+        .toFormat(format, { progressive })
+        .toBuffer();
+      const limits = { maxImageSide: 1600, maxInputPixels: 5_000_000, maxStripDecodedPixels: 7_000_000 };
+      const decoding = decodeImage(photo, limits);
+      if (inStrips) {
+        expect((await decoding).width).toBe(1600);
+        await expect(decodeImage(photo, { ...limits, maxStripDecodedPixels: 5_000_000 })).rejects.toThrow(
+          'image is 3000x2000 pixels, more than the limit of 5000000 pixels',
+        );
+      } else {
+        await expect(decoding).rejects.toThrow(/3000x2000 pixels, more than the limit of 5000000 pixels for .*, decoded whole/);
+      }
+    },
+  );
 });

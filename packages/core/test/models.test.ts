@@ -8,7 +8,14 @@ import { shared } from '../../../test/support/fixtures.js';
 describe('model manifest', () => {
   it('lists every model with a checksum and a tensor contract', () => {
     expect(manifest.models.map((m) => m.id)).toEqual(
-      expect.arrayContaining(['mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet', 'mobilefacenet-ms1mv3', 'mobilefacenet-fast', 'scrfd-2.5g']),
+      expect.arrayContaining([
+        'mtcnn-pnet',
+        'mtcnn-rnet',
+        'mtcnn-onet',
+        'mobilefacenet-ms1mv3',
+        'mobilefacenet-fast',
+        'scrfd-2.5g',
+      ]),
     );
     for (const model of manifest.models) {
       expect(model.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -18,7 +25,7 @@ describe('model manifest', () => {
     }
   });
 
-  it('looks in FACE_MODELS_DIR, else ~/.facegroup/models, and accepts the shared models\' checksums', async () => {
+  it("looks in FACE_MODELS_DIR, else ~/.facegroup/models, and accepts the shared models' checksums", async () => {
     const saved = process.env.FACE_MODELS_DIR;
     try {
       delete process.env.FACE_MODELS_DIR;

@@ -119,7 +119,10 @@ describe('execution provider', () => {
   it.skipIf(backend().cuda)('falls back from CUDA to CPU where CUDA is missing, saying so once', async () => {
     const written: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       const pipeline = await FacePipeline.create({ executionProvider: 'cuda' });
       const [cast] = await pipeline.analyseAll([devPhoto(CAST_PHOTO)]);
@@ -147,7 +150,8 @@ describe('faceRecognition library call', () => {
     expect(groups).toHaveLength(7);
     const faceIds = images.flatMap((image) => image.faces.map((f) => f.id));
     expect(groups.flatMap((g) => g.faces).sort()).toEqual([...faceIds].sort());
-    for (const image of images) for (const face of image.faces) expect(groups.find((g) => g.id === face.personId)?.faces).toContain(face.id);
+    for (const image of images)
+      for (const face of image.faces) expect(groups.find((g) => g.id === face.personId)?.faces).toContain(face.id);
   });
 });
 
@@ -169,7 +173,11 @@ describe('faceRecognition on a { key: url } map', () => {
   afterAll(() => server.close());
 
   it('fetches each URL, as a backend storing photos in object storage sends them', async () => {
-    const urls = { 'trip/jolie-1.jpg': `${base}/dfc_41813375.jpg`, 'trip/jolie-2.jpg': `${base}/dfc_2da3187b.jpg`, 'trip/gone.jpg': `${base}/missing.jpg` };
+    const urls = {
+      'trip/jolie-1.jpg': `${base}/dfc_41813375.jpg`,
+      'trip/jolie-2.jpg': `${base}/dfc_2da3187b.jpg`,
+      'trip/gone.jpg': `${base}/missing.jpg`,
+    };
     const { groups, images } = await faceRecognition(urls, { fetch: { allowPrivateAddresses: true } });
     expect(groups[0].photos).toEqual(['trip/jolie-1.jpg', 'trip/jolie-2.jpg']);
     expect(images.find((i) => i.path === 'trip/gone.jpg')?.error).toMatch(/HTTP 404/);
@@ -180,4 +188,3 @@ describe('faceRecognition on a { key: url } map', () => {
     expect(images[0].error).toMatch(/127\.0\.0\.1 \(loopback\), not a public address/);
   });
 });
-

@@ -74,7 +74,9 @@ describe('address policy', () => {
     expect(parseImageUrl('https://example.com/a.jpg', false).href).toBe('https://example.com/a.jpg');
     expect(() => parseImageUrl('file:///etc/passwd', false)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
     expect(() => parseImageUrl('not a url', false)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
-    expect(() => parseImageUrl('http://user:pw@example.com/a.jpg', false)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(() => parseImageUrl('http://user:pw@example.com/a.jpg', false)).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    );
     expect(() => parseImageUrl('http://[::1]/a.jpg', false)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_ADDRESS' }));
     expect(parseImageUrl('http://127.0.0.1/a.jpg', true).hostname).toBe('127.0.0.1');
   });
@@ -191,13 +193,19 @@ describe('fetchImage', () => {
   it('cuts a download that drips past the deadline as LIMIT_EXCEEDED, not a network error', async () => {
     const started = performance.now();
     const download = fetchImage(`${base}/drip`, { ...limits, timeoutMs: 500 });
-    await expect(download).rejects.toMatchObject({ name: 'SourceError', code: 'LIMIT_EXCEEDED', message: `${base}/drip: took longer than 500 ms` });
+    await expect(download).rejects.toMatchObject({
+      name: 'SourceError',
+      code: 'LIMIT_EXCEEDED',
+      message: `${base}/drip: took longer than 500 ms`,
+    });
     expect(performance.now() - started).toBeGreaterThanOrEqual(490);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('refuses a host name that resolves to loopback unless private addresses are allowed', async () => {
     const local = `${base.replace('127.0.0.1', 'localhost')}/png`;
-    await expect(fetchImage(local, { ...limits, allowPrivateAddresses: false })).rejects.toMatchObject({ code: 'FORBIDDEN_ADDRESS' });
+    await expect(fetchImage(local, { ...limits, allowPrivateAddresses: false })).rejects.toMatchObject({
+      code: 'FORBIDDEN_ADDRESS',
+    });
   });
 });

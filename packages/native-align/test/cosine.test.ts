@@ -14,7 +14,8 @@ describe('cosineMatrix', () => {
     [6, 3100, 8], // two column blocks
   ])('matches the reference at %ix%ix%i', (na, nb, dim) => {
     const random = rng(na * 7919 + nb * 31 + dim);
-    const a = randomFloats(na * dim, random), b = randomFloats(nb * dim, random);
+    const a = randomFloats(na * dim, random),
+      b = randomFloats(nb * dim, random);
     const out = cosineMatrix(a, b, dim);
     expect(out).toBeInstanceOf(Float32Array);
     expect(out.length).toBe(na * nb);
@@ -37,12 +38,22 @@ describe('cosineMatrix', () => {
 
   it('is independent of scale and of the thread count', () => {
     const dim = 64;
-    const a = randomFloats(200 * dim, rng(4)), b = randomFloats(90 * dim, rng(5));
+    const a = randomFloats(200 * dim, rng(4)),
+      b = randomFloats(90 * dim, rng(5));
     const expected = cosineMatrix(a, b, dim);
     expect(sameBytes(cosineMatrix(a, b, dim, { threads: 1 }), expected)).toBe(true);
     expect(sameBytes(cosineMatrix(a, b, dim, { threads: 7 }), expected)).toBe(true);
     expect(sameBytes(cosineMatrix(a, b, dim, { device: 'cpu' }), expected)).toBe(true);
-    expect(maxAbsDiff(cosineMatrix(a.map((v) => v * 1000), b, dim), expected)).toBeLessThan(1e-6);
+    expect(
+      maxAbsDiff(
+        cosineMatrix(
+          a.map((v) => v * 1000),
+          b,
+          dim,
+        ),
+        expected,
+      ),
+    ).toBeLessThan(1e-6);
   });
 });
 
@@ -62,9 +73,11 @@ function expectTopK(
   expect(got.indices.length).toBe(na * k);
   expect(got.scores.length).toBe(na * k);
   for (let i = 0; i < na; i++) {
-    const ri = ref.indices[i], rs = ref.scores[i];
+    const ri = ref.indices[i],
+      rs = ref.scores[i];
     for (let p = 0; p < k; p++) {
-      const gi = got.indices[i * k + p], gs = got.scores[i * k + p];
+      const gi = got.indices[i * k + p],
+        gs = got.scores[i * k + p];
       if (p >= ri.length) {
         expect(gi).toBe(-1);
         expect(gs).toBe(-Infinity);
@@ -86,7 +99,8 @@ describe('topK', () => {
     [3, 1000, 8, 40], // many candidate-buffer compactions
   ])('matches sorting the reference matrix at %ix%ix%i, k=%i', (na, nb, dim, k) => {
     const random = rng(na + nb * 3 + dim * 5 + k);
-    const a = randomFloats(na * dim, random), b = randomFloats(nb * dim, random);
+    const a = randomFloats(na * dim, random),
+      b = randomFloats(nb * dim, random);
     expectTopK(topK(a, b, dim, k), a, b, dim, k);
   });
 
@@ -103,7 +117,8 @@ describe('topK', () => {
 
   it('pads with -1 / -Infinity when k exceeds the candidates', () => {
     const dim = 4;
-    const a = randomFloats(3 * dim, rng(9)), b = randomFloats(5 * dim, rng(10));
+    const a = randomFloats(3 * dim, rng(9)),
+      b = randomFloats(5 * dim, rng(10));
     expectTopK(topK(a, b, dim, 8), a, b, dim, 8);
     const self = topK(a, a, dim, 4, { excludeSelf: true });
     expectTopK(self, a, a, dim, 4, true);
@@ -120,7 +135,10 @@ describe('topK', () => {
     const q = randomFloats(dim, random);
     for (const j of [650, 3, 300, 299]) b.set(q, j * dim); // identical rows in different tiles
     const b2 = b.slice();
-    b2.set(q.map((v) => v * 2), 100 * dim); // same direction, other norm
+    b2.set(
+      q.map((v) => v * 2),
+      100 * dim,
+    ); // same direction, other norm
     const got = topK(q, b2, dim, 6);
     expect(Array.from(got.indices.subarray(0, 5))).toEqual([3, 100, 299, 300, 650]);
     expect(new Set(Array.from(got.scores.subarray(0, 5))).size).toBe(1);
@@ -153,7 +171,8 @@ describe('portable (non-AVX2) kernels', () => {
     );
     expect(child.simd).toBe('generic');
     const f = (n: number, s: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + s) * 0.5);
-    const a = f(150 * 37, 1), b = f(70 * 37, 2);
+    const a = f(150 * 37, 1),
+      b = f(70 * 37, 2);
     expect(maxAbsDiff(child.cos, cosineMatrix(a, b, 37))).toBeLessThan(1e-5);
     expectTopK({ indices: Int32Array.from(child.idx), scores: Float32Array.from(child.sc) }, a, b, 37, 9, true);
     expect(['avx2', 'generic']).toContain(backend().simd);

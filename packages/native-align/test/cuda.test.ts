@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { backend, cosineMatrix, estimateSimilarity, topK, topKAsync, warpFaces, warpFacesAsync, type TopKResult } from '../index.js';
+import {
+  backend,
+  cosineMatrix,
+  estimateSimilarity,
+  topK,
+  topKAsync,
+  warpFaces,
+  warpFacesAsync,
+  type TopKResult,
+} from '../index.js';
 import { ARCFACE_TEMPLATE, applyAffine, maxAbsDiff, randomFloats, rng, sameBytes, similarityMatrix } from './reference.js';
 
 const { cuda } = backend();
@@ -21,7 +30,8 @@ function expectSameNeighbours(gpu: TopKResult, cpu: TopKResult, k: number) {
         continue;
       }
       expect(Math.abs(gpu.scores[g] - cpu.scores[at(p)])).toBeLessThan(1e-4);
-      const clear = (q: number) => q < 0 || q > k || cpu.indices[at(q)] === -1 || Math.abs(cpu.scores[at(q)] - cpu.scores[at(p)]) > 1e-5;
+      const clear = (q: number) =>
+        q < 0 || q > k || cpu.indices[at(q)] === -1 || Math.abs(cpu.scores[at(q)] - cpu.scores[at(p)]) > 1e-5;
       if (clear(p - 1) && clear(p + 1)) expect(gpu.indices[g]).toBe(cpu.indices[at(p)]);
     }
   }
@@ -36,7 +46,8 @@ describe.skipIf(!cuda)('CUDA', () => {
       [129, 65, 17],
     ]) {
       const random = rng(na + nb + dim);
-      const a = randomFloats(na * dim, random), b = randomFloats(nb * dim, random);
+      const a = randomFloats(na * dim, random),
+        b = randomFloats(nb * dim, random);
       a.fill(0, 0, dim); // a zero row
       expect(maxAbsDiff(cosineMatrix(a, b, dim, { device: 'cuda' }), cosineMatrix(a, b, dim))).toBeLessThan(1e-4);
     }
@@ -92,7 +103,10 @@ describe.skipIf(!cuda)('CUDA', () => {
     const b = randomFloats(700 * dim, random);
     const q = randomFloats(dim, random);
     for (const j of [650, 3, 300, 299]) b.set(q, j * dim);
-    b.set(q.map((v) => v * 2), 100 * dim); // same direction, other norm: the same cosine
+    b.set(
+      q.map((v) => v * 2),
+      100 * dim,
+    ); // same direction, other norm: the same cosine
     const got = topK(q, b, dim, 6, { device: 'cuda' });
     expect(Array.from(got.indices.subarray(0, 5))).toEqual([3, 100, 299, 300, 650]);
     expect(new Set(Array.from(got.scores.subarray(0, 5))).size).toBe(1);

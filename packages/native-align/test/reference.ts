@@ -10,29 +10,32 @@ export function randomFloats(n: number, random: () => number, lo = -1, hi = 1): 
 }
 
 /** ArcFace 112x112 five-point template: eyes, nose, mouth corners. */
-export const ARCFACE_TEMPLATE = [
-  38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041,
-];
+export const ARCFACE_TEMPLATE = [38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041];
 
 export type Affine = ArrayLike<number>; // [m00, m01, m02, m10, m11, m12]
 
 export function applyAffine(m: Affine, points: ArrayLike<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < points.length; i += 2) {
-    const x = points[i], y = points[i + 1];
+    const x = points[i],
+      y = points[i + 1];
     out.push(m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]);
   }
   return out;
 }
 
 export function similarityMatrix(angle: number, scale: number, tx: number, ty: number): number[] {
-  const a = scale * Math.cos(angle), b = scale * Math.sin(angle);
+  const a = scale * Math.cos(angle),
+    b = scale * Math.sin(angle);
   return [a, -b, tx, b, a, ty];
 }
 
 export function invertAffine(m: Affine): number[] {
   const det = m[0] * m[4] - m[1] * m[3];
-  const i0 = m[4] / det, i1 = -m[1] / det, i3 = -m[3] / det, i4 = m[0] / det;
+  const i0 = m[4] / det,
+    i1 = -m[1] / det,
+    i3 = -m[3] / det,
+    i4 = m[0] / det;
   return [i0, i1, -(i0 * m[2] + i1 * m[5]), i3, i4, -(i3 * m[2] + i4 * m[5])];
 }
 
@@ -42,7 +45,10 @@ export function invertAffine(m: Affine): number[] {
  */
 export function umeyama(src: ArrayLike<number>, dst: ArrayLike<number>): number[] {
   const n = src.length / 2;
-  let msx = 0, msy = 0, mdx = 0, mdy = 0;
+  let msx = 0,
+    msy = 0,
+    mdx = 0,
+    mdy = 0;
   for (let i = 0; i < n; i++) {
     msx += src[2 * i] / n;
     msy += src[2 * i + 1] / n;
@@ -50,10 +56,16 @@ export function umeyama(src: ArrayLike<number>, dst: ArrayLike<number>): number[
     mdy += dst[2 * i + 1] / n;
   }
   // Covariance (1/n) sum d s^T and source variance.
-  let c00 = 0, c01 = 0, c10 = 0, c11 = 0, varS = 0;
+  let c00 = 0,
+    c01 = 0,
+    c10 = 0,
+    c11 = 0,
+    varS = 0;
   for (let i = 0; i < n; i++) {
-    const sx = src[2 * i] - msx, sy = src[2 * i + 1] - msy;
-    const dx = dst[2 * i] - mdx, dy = dst[2 * i + 1] - mdy;
+    const sx = src[2 * i] - msx,
+      sy = src[2 * i + 1] - msy;
+    const dx = dst[2 * i] - mdx,
+      dy = dst[2 * i + 1] - mdy;
     c00 += (dx * sx) / n;
     c01 += (dx * sy) / n;
     c10 += (dy * sx) / n;
@@ -63,11 +75,16 @@ export function umeyama(src: ArrayLike<number>, dst: ArrayLike<number>): number[
   // Signed 2x2 SVD: C = Rot(phi) diag(q + r, q - r) Rot(theta) with phi + theta = atan2(h, e),
   // q = |(e, h)|, r = |(f, g)|. q - r carries the sign of det(C), which is exactly Umeyama's
   // reflection fix S, so R = U V^T = Rot(atan2(h, e)) and c = trace(D S) / var = 2q / var.
-  const e = (c00 + c11) / 2, f = (c00 - c11) / 2, g = (c10 + c01) / 2, h = (c10 - c01) / 2;
-  const q = Math.hypot(e, h), r = Math.hypot(f, g);
+  const e = (c00 + c11) / 2,
+    f = (c00 - c11) / 2,
+    g = (c10 + c01) / 2,
+    h = (c10 - c01) / 2;
+  const q = Math.hypot(e, h),
+    r = Math.hypot(f, g);
   const scale = (q + r + (q - r)) / varS;
   const rotation = Math.atan2(h, e);
-  const ca = scale * Math.cos(rotation), sa = scale * Math.sin(rotation);
+  const ca = scale * Math.cos(rotation),
+    sa = scale * Math.sin(rotation);
   return [ca, -sa, mdx - (ca * msx - sa * msy), sa, ca, mdy - (sa * msx + ca * msy)];
 }
 
@@ -87,7 +104,8 @@ export function refWarp(
   transforms: ArrayLike<number>,
   o: RefWarpOptions,
 ): Float64Array {
-  const n = transforms.length / 6, size = o.size;
+  const n = transforms.length / 6,
+    size = o.size;
   const out = new Float64Array(n * 3 * size * size);
   const pixel = (x: number, y: number, c: number) =>
     x < 0 || y < 0 || x >= width || y >= height ? 0 : image[(y * width + x) * channels + c];
@@ -95,8 +113,12 @@ export function refWarp(
     const inv = invertAffine(Array.from(transforms).slice(6 * f, 6 * f + 6));
     for (let y = 0; y < size; y++)
       for (let x = 0; x < size; x++) {
-        const sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
-        const x0 = Math.floor(sx), y0 = Math.floor(sy), fx = sx - x0, fy = sy - y0;
+        const sx = inv[0] * x + inv[1] * y + inv[2],
+          sy = inv[3] * x + inv[4] * y + inv[5];
+        const x0 = Math.floor(sx),
+          y0 = Math.floor(sy),
+          fx = sx - x0,
+          fy = sy - y0;
         for (let c = 0; c < 3; c++) {
           const s = o.channelOrder === 'bgr' ? 2 - c : c;
           const v =
@@ -112,7 +134,8 @@ export function refWarp(
 }
 
 export function refCosine(a: Float32Array, b: Float32Array, dim: number): Float64Array {
-  const na = a.length / dim, nb = b.length / dim;
+  const na = a.length / dim,
+    nb = b.length / dim;
   const norm = (x: Float32Array, i: number) => {
     let s = 0;
     for (let k = 0; k < dim; k++) s += x[i * dim + k] * x[i * dim + k];
@@ -139,9 +162,11 @@ export function refTopK(
   k: number,
   excludeSelf = false,
 ): { indices: number[][]; scores: number[][] } {
-  const na = a.length / dim, nb = b.length / dim;
+  const na = a.length / dim,
+    nb = b.length / dim;
   const m = refCosine(a, b, dim);
-  const indices: number[][] = [], scores: number[][] = [];
+  const indices: number[][] = [],
+    scores: number[][] = [];
   for (let i = 0; i < na; i++) {
     const order = [...Array(nb).keys()]
       .filter((j) => !(excludeSelf && j === i))

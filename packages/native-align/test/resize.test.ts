@@ -12,7 +12,12 @@ function randomImage(width: number, height: number, channels: number, seed: numb
 describe('resizeArea', () => {
   it('matches the reference when shrinking a whole image (a pyramid level)', () => {
     const image = randomImage(97, 61, 3, 1);
-    for (const [w, h] of [[59, 38], [12, 12], [97, 61], [30, 50]]) {
+    for (const [w, h] of [
+      [59, 38],
+      [12, 12],
+      [97, 61],
+      [30, 50],
+    ]) {
       const out = resizeArea(image, 97, 61, 3, Int32Array.of(0, 0, 97, 61), w, h, mtcnn);
       expect(maxAbsDiff(out, refResizeArea(image, 97, 61, 3, [0, 0, 97, 61], w, h, mtcnn))).toBeLessThan(1e-5);
     }
@@ -20,7 +25,13 @@ describe('resizeArea', () => {
 
   it('matches the reference on many crops, zero-padded outside the image, enlarged or shrunk, bgr, RGBA', () => {
     const image = randomImage(80, 50, 4, 2);
-    const regions = [[-10, -5, 30, 30], [60, 30, 40, 40], [5, 5, 10, 12], [0, 0, 80, 50], [79, 49, 1, 1]];
+    const regions = [
+      [-10, -5, 30, 30],
+      [60, 30, 40, 40],
+      [5, 5, 10, 12],
+      [0, 0, 80, 50],
+      [79, 49, 1, 1],
+    ];
     const opts = { channelOrder: 'bgr' as const, mean: [10, 20, 30], std: [50, 60, 70] };
     const out = resizeArea(image, 80, 50, 4, Int32Array.from(regions.flat()), 24, 24, opts);
     expect(out).toHaveLength(regions.length * 3 * 24 * 24);

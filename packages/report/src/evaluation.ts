@@ -69,7 +69,10 @@ export function wrongMerges(group: ReportGroup, evaluation: Evaluation): WrongMe
     const identities = mixed.identities.map((entry) => {
       const identity = entry.slice(0, entry.lastIndexOf(':'));
       const photos = Number(entry.slice(entry.lastIndexOf(':') + 1));
-      return { heading: `${identity} · ${count(photos, 'photo')}`, faces: faces.filter((face) => labelsOf(evaluation, face).includes(identity)) };
+      return {
+        heading: `${identity} · ${count(photos, 'photo')}`,
+        faces: faces.filter((face) => labelsOf(evaluation, face).includes(identity)),
+      };
     });
     const unlabelled = faces.filter((face) => labelsOf(evaluation, face).length === 0);
     if (unlabelled.length > 0) identities.push({ heading: NO_LABEL, faces: unlabelled });
@@ -96,13 +99,22 @@ export function scoreFigures(score: ScorerReport): [string, string][] {
   const f = (v: number) => v.toFixed(4);
   const c = score.counts;
   return [
-    ['Labels', `${score.dataset.photos} photos, ${score.dataset.labelledFaces} labelled faces, ${score.dataset.identities} identities`],
-    ['Pairwise P / R / F1', `${f(score.pairwise.precision)} / ${f(score.pairwise.recall)} / ${f(score.pairwise.f1)} (TP ${score.pairwise.tp}, FP ${score.pairwise.fp}, FN ${score.pairwise.fn})`],
+    [
+      'Labels',
+      `${score.dataset.photos} photos, ${score.dataset.labelledFaces} labelled faces, ${score.dataset.identities} identities`,
+    ],
+    [
+      'Pairwise P / R / F1',
+      `${f(score.pairwise.precision)} / ${f(score.pairwise.recall)} / ${f(score.pairwise.f1)} (TP ${score.pairwise.tp}, FP ${score.pairwise.fp}, FN ${score.pairwise.fn})`,
+    ],
     ['BCubed P / R / F1', `${f(score.bcubed.precision)} / ${f(score.bcubed.recall)} / ${f(score.bcubed.f1)}`],
     ['Persons (with 2+ photos)', `${c.predPersons} (${c.predPersonsMulti})`],
     ['Persons mixing identities', `${c.personsMixed} of ${c.predPersonsMulti}`],
     ['Identities split', `${c.identitiesSplit} of ${c.gtIdentitiesMulti}`],
-    ['Missed faces (photo in no person)', `${c.missedFaces} in ${c.missedPhotos} photos; ${c.unmatchedFaces} labelled faces without a membership`],
+    [
+      'Missed faces (photo in no person)',
+      `${c.missedFaces} in ${c.missedPhotos} photos; ${c.unmatchedFaces} labelled faces without a membership`,
+    ],
     ['No-face photos put in a person', `${c.noFacePhotosAssigned} of ${c.noFacePhotos}`],
   ];
 }

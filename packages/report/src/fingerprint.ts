@@ -11,7 +11,8 @@ export function fingerprint(group: ReportGroup, personId?: string): string {
   const persons = personId === undefined ? group.persons : group.persons.filter((p) => p.id === personId);
   const faces = personId === undefined ? group.faces : (personFaces(group, personId)?.faces ?? []);
   const hash = createHash('sha256');
-  for (const person of [...persons].sort((a, b) => compareIds(a.id, b.id))) hash.update(`p\0${person.id}\0${person.name ?? ''}\n`);
+  for (const person of [...persons].sort((a, b) => compareIds(a.id, b.id)))
+    hash.update(`p\0${person.id}\0${person.name ?? ''}\n`);
   for (const face of [...faces].sort((a, b) => compareIds(a.id, b.id))) {
     hash.update(`f\0${face.id}\0${face.photo}\0${face.box.join(',')}\0${face.personId ?? ''}\n`);
   }

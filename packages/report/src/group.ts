@@ -124,8 +124,7 @@ function facesByPerson(group: ReportGroup): Map<string, ReportFace[]> {
 }
 
 /** Photo order, then face id: the order faces are shown in everywhere. */
-const sortedFaces = (faces: ReportFace[]) =>
-  [...faces].sort((a, b) => compareIds(a.photo, b.photo) || compareIds(a.id, b.id));
+const sortedFaces = (faces: ReportFace[]) => [...faces].sort((a, b) => compareIds(a.photo, b.photo) || compareIds(a.id, b.id));
 
 const boxArea = ([x1, y1, x2, y2]: Box) => (x2 - x1) * (y2 - y1);
 

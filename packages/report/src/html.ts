@@ -157,7 +157,10 @@ function finding(item: PageFinding): string {
   const sets = item.sets.map(
     (set) =>
       `<div class="set"><span class="heading">${set.href ? link({ text: set.heading, href: set.href }) : e(set.heading)}</span><div class="faces">${set.faces
-        .map((face) => `<a href="${e(face.href)}"><img src="${e(face.src)}" alt="${e(face.title)}" title="${e(face.title)}" loading="lazy"></a>`)
+        .map(
+          (face) =>
+            `<a href="${e(face.href)}"><img src="${e(face.src)}" alt="${e(face.title)}" title="${e(face.title)}" loading="lazy"></a>`,
+        )
         .join('')}</div></div>`,
   );
   const heading = item.href ? link({ text: item.heading, href: item.href }) : e(item.heading);

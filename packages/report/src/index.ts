@@ -3,7 +3,14 @@ import { join, relative, sep } from 'node:path';
 import type { AnalysedImage, GroupingResult } from '@facegroup/core';
 import sharp from 'sharp';
 import { scoreFigures, wrongMerges, wrongSplits, type Evaluation, type FaceSet, type ScorerReport } from './evaluation.js';
-import { groupFromResult, MIN_PERSON_FACES, personsLargestFirst, unassignedFaces, type ReportFace, type ReportGroup } from './group.js';
+import {
+  groupFromResult,
+  MIN_PERSON_FACES,
+  personsLargestFirst,
+  unassignedFaces,
+  type ReportFace,
+  type ReportGroup,
+} from './group.js';
 import { renderIndexHtml, type PageFinding } from './html.js';
 import { renderEmbeddingMap } from './map.js';
 import {
@@ -88,7 +95,12 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
       src: 'overview.jpg',
       width: overview.width,
       height: overview.height,
-      persons: persons.map((p, i) => ({ anchor: anchorOf.get(p.person.id)!, title: personTitle(p.person), size: TILE_SIZE, ...overview.tile(i) })),
+      persons: persons.map((p, i) => ({
+        anchor: anchorOf.get(p.person.id)!,
+        title: personTitle(p.person),
+        size: TILE_SIZE,
+        ...overview.tile(i),
+      })),
     },
     map: { src: 'map.svg', png: 'map.png', width: mapWidth, height: mapHeight },
     persons: persons.map((p, i) => ({
@@ -116,12 +128,16 @@ async function evaluationPage(
 ) {
   const merges = wrongMerges(group, evaluation);
   const splits = wrongSplits(group, evaluation);
-  const involved = [...new Set([...merges.flatMap((m) => m.identities), ...splits.flatMap((s) => s.persons)].flatMap((set) => set.faces))];
+  const involved = [
+    ...new Set([...merges.flatMap((m) => m.identities), ...splits.flatMap((s) => s.persons)].flatMap((set) => set.faces)),
+  ];
   const fileOf = new Map(involved.map((face, i) => [face.id, `faces/${i + 1}.jpg`]));
   await mkdir(join(dir, 'faces'), { recursive: true });
   const tiles = await faceTiles(group).get(involved);
   await Promise.all(
-    involved.map(async (face, i) => writeFile(join(dir, fileOf.get(face.id)!), await sharp(tiles[i], { raw: rawTile }).jpeg({ quality: 85 }).toBuffer())),
+    involved.map(async (face, i) =>
+      writeFile(join(dir, fileOf.get(face.id)!), await sharp(tiles[i], { raw: rawTile }).jpeg({ quality: 85 }).toBuffer()),
+    ),
   );
   const personHref = (personId: string) => (anchorOf.has(personId) ? `#${anchorOf.get(personId)}` : undefined);
   const pageSet = (set: FaceSet) => ({

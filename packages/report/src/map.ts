@@ -1,5 +1,12 @@
 import sharp from 'sharp';
-import { MIN_PERSON_FACES, personsLargestFirst, unassignedFaces, type PersonFaces, type ReportFace, type ReportGroup } from './group.js';
+import {
+  MIN_PERSON_FACES,
+  personsLargestFirst,
+  unassignedFaces,
+  type PersonFaces,
+  type ReportFace,
+  type ReportGroup,
+} from './group.js';
 import { personTitle } from './sheet.js';
 import { count, escapeXml, fitText, round1, svgText } from './text.js';
 import { faceTiles, rawTile } from './tiles.js';
@@ -18,8 +25,24 @@ const DOT_RADIUS = 5;
 const LEGEND_ROW = 18;
 /** Person colours (Tableau 20 without its greys); they repeat beyond 18 persons, whose ids label the clusters. */
 const PALETTE = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf',
-  '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#dbdb8d', '#9edae5',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#bcbd22',
+  '#17becf',
+  '#aec7e8',
+  '#ffbb78',
+  '#98df8a',
+  '#ff9896',
+  '#c5b0d5',
+  '#c49c94',
+  '#f7b6d2',
+  '#dbdb8d',
+  '#9edae5',
 ];
 export const UNASSIGNED_COLOUR = '#8a8a8a';
 
@@ -53,7 +76,10 @@ export async function renderEmbeddingMap(group: ReportGroup, options: MapOptions
   const colourOf = new Map(persons.map((p, i) => [p.person.id, PALETTE[i % PALETTE.length]]));
   // Grey faces first, so coloured ones are drawn over them; persons in order, faces in photo order.
   const faces = [...unassignedFaces(group, minFaces), ...persons.flatMap((p) => p.faces)].filter((face) => face.embedding);
-  const coordinates = tsne(faces.map((face) => face.embedding!), options);
+  const coordinates = tsne(
+    faces.map((face) => face.embedding!),
+    options,
+  );
   const thumbnail = Math.round(Math.min(THUMBNAIL_MAX, Math.max(THUMBNAIL_MIN, PLOT / 2 / Math.sqrt(faces.length))));
   const points = fitToPlot(coordinates, thumbnail).map(([x, y], i) => ({
     faceId: faces[i].id,
@@ -69,7 +95,15 @@ export async function renderEmbeddingMap(group: ReportGroup, options: MapOptions
     if (own.length === 0) return [];
     const x = own.reduce((sum, point) => sum + point.x, 0) / own.length;
     const y = Math.min(...own.map((point) => point.y)) - thumbnail / 2 - 4;
-    return [svgText(x, Math.max(y, HEADER + 14), p.person.id, { size: 13, bold: true, anchor: 'middle', fill: colourOf.get(p.person.id), halo: true })];
+    return [
+      svgText(x, Math.max(y, HEADER + 14), p.person.id, {
+        size: 13,
+        bold: true,
+        anchor: 'middle',
+        fill: colourOf.get(p.person.id),
+        halo: true,
+      }),
+    ];
   });
   const perplexity = effectivePerplexity(faces.length, options.perplexity);
   const width = PLOT + LEGEND;
@@ -79,7 +113,12 @@ export async function renderEmbeddingMap(group: ReportGroup, options: MapOptions
     `<rect width="${width}" height="${height}" fill="#fff"/>` +
     `<rect x="0" y="${HEADER}" width="${PLOT}" height="${PLOT}" fill="#f6f6f6"/>` +
     svgText(16, 26, `Embedding map: t-SNE of ${count(faces.length, 'face')}`, { size: 18, bold: true }) +
-    svgText(16, 46, `perplexity ${round1(perplexity)}, seed ${options.seed ?? TSNE_DEFAULTS.seed}. Near means similar; distances between clusters mean little.`, { size: 12, fill: '#555' }) +
+    svgText(
+      16,
+      46,
+      `perplexity ${round1(perplexity)}, seed ${options.seed ?? TSNE_DEFAULTS.seed}. Near means similar; distances between clusters mean little.`,
+      { size: 12, fill: '#555' },
+    ) +
     marks.join('') +
     labels.join('') +
     legend(persons, colourOf, unassignedFaces(group, minFaces).length) +
@@ -138,7 +177,12 @@ function legend(persons: PersonFaces[], colourOf: Map<string, string>, unassigne
   };
   const entries = shown.map((p, i) => entry(i, colourOf.get(p.person.id)!, `${personTitle(p.person)} (${p.faces.length})`));
   if (shown.length < persons.length) {
-    entries.push(svgText(left + 18, HEADER + 12 + shown.length * LEGEND_ROW + 11, `+${persons.length - shown.length} more persons`, { size: 12, fill: '#555' }));
+    entries.push(
+      svgText(left + 18, HEADER + 12 + shown.length * LEGEND_ROW + 11, `+${persons.length - shown.length} more persons`, {
+        size: 12,
+        fill: '#555',
+      }),
+    );
   }
   entries.push(entry(entries.length, UNASSIGNED_COLOUR, `unassigned (${unassigned})`));
   return entries.join('');

@@ -134,11 +134,16 @@ async function renderSheet(layout: SheetLayout, title: string, subtitle: string,
       const { left, top } = layout.tile(i);
       // Captions may use the gap beside the tile too.
       return cell.captions.map((caption, line) =>
-        svgText(left + TILE_SIZE / 2, top + TILE_SIZE + (line + 1) * CAPTION_LINE - 3, fitText(caption, TILE_SIZE + GAP, CAPTION_SIZE), {
-          size: CAPTION_SIZE,
-          fill: line === 0 ? '#222' : '#666',
-          anchor: 'middle',
-        }),
+        svgText(
+          left + TILE_SIZE / 2,
+          top + TILE_SIZE + (line + 1) * CAPTION_LINE - 3,
+          fitText(caption, TILE_SIZE + GAP, CAPTION_SIZE),
+          {
+            size: CAPTION_SIZE,
+            fill: line === 0 ? '#222' : '#666',
+            anchor: 'middle',
+          },
+        ),
       );
     }),
   ];

@@ -30,7 +30,9 @@ export function svgText(x: number, y: number, text: string, style: TextStyle): s
     `${style.bold ? ' font-weight="bold"' : ''} text-anchor="${style.anchor ?? 'start'}"`;
   const body = escapeXml(text);
   // Drawn twice rather than with paint-order, which older librsvg ignores.
-  const halo = style.halo ? `<text ${attributes} fill="none" stroke="#fff" stroke-width="3" stroke-linejoin="round">${body}</text>` : '';
+  const halo = style.halo
+    ? `<text ${attributes} fill="none" stroke="#fff" stroke-width="3" stroke-linejoin="round">${body}</text>`
+    : '';
   return `${halo}<text ${attributes} fill="${style.fill ?? '#222'}">${body}</text>`;
 }
 

@@ -99,11 +99,7 @@ async function cropTiles(input: Buffer | string, boxes: Box[]): Promise<TilePixe
   const scale = Math.min(1, TILE_SIZE / smallestSide);
   const upright = sharp(input, { limitInputPixels: false, pages: 1 }).autoOrient();
   if (scale < 1) upright.resize(Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)), { fit: 'fill' });
-  const { data, info } = await upright
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await upright.toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const photo = { pixels: data, width: info.width, height: info.height, scale: info.width / width };
   return Promise.all(boxes.map((box) => cropTile(photo, box)));
 }
@@ -139,7 +135,14 @@ async function cropTile(photo: DecodedPhoto, box: Box): Promise<TilePixels> {
     .raw()
     .toBuffer({ resolveWithObject: true });
   return sharp({ create: { ...rawTile, background: OUTSIDE_PHOTO } })
-    .composite([{ input: inside.data, raw: { ...rawTile, width: inside.info.width, height: inside.info.height }, left: tileLeft, top: tileTop }])
+    .composite([
+      {
+        input: inside.data,
+        raw: { ...rawTile, width: inside.info.width, height: inside.info.height },
+        left: tileLeft,
+        top: tileTop,
+      },
+    ])
     .removeAlpha()
     .raw()
     .toBuffer();

@@ -104,7 +104,13 @@ function jointProbabilities(points: ArrayLike<number>[], perplexity: number): Fl
  * dC/dy of the KL divergence with Student-t similarities q: 4 Σj (e·p_ij − q_ij/Z) q_ij (y_i − y_j), Z = Σ q.
  * One pass over the pairs, summing the attractive and repulsive parts apart since Z is known only at the end.
  */
-function computeGradient(p: Float64Array, y: Float64Array, exaggeration: number, repulsion: Float64Array, gradient: Float64Array): void {
+function computeGradient(
+  p: Float64Array,
+  y: Float64Array,
+  exaggeration: number,
+  repulsion: Float64Array,
+  gradient: Float64Array,
+): void {
   const n = y.length / 2;
   gradient.fill(0);
   repulsion.fill(0);

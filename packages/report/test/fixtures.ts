@@ -69,7 +69,13 @@ export async function decode(image: Buffer): Promise<DecodedImage> {
  * The same box inside a tile drawn at (left, top) of a sheet, by the documented tile geometry: a square of
  * TILE_CONTEXT times the box's longer side, centred on the box, scaled to TILE_SIZE.
  */
-export async function tileSignature(sheet: DecodedImage, left: number, top: number, box: Box, photoSize: [number, number]): Promise<Buffer> {
+export async function tileSignature(
+  sheet: DecodedImage,
+  left: number,
+  top: number,
+  box: Box,
+  photoSize: [number, number],
+): Promise<Buffer> {
   const side = Math.max(box[2] - box[0], box[3] - box[1]) * TILE_CONTEXT;
   const squareLeft = (box[0] + box[2] - side) / 2;
   const squareTop = (box[1] + box[3] - side) / 2;

@@ -28,7 +28,10 @@ describe('fingerprint', () => {
     expect(fingerprint(reordered)).toBe(fingerprint(base));
     const moved = { ...base, faces: base.faces.map((f) => (f.id === 'c.jpg#0' ? { ...f, personId: 'p1' } : f)) };
     const renamed = { ...base, persons: base.persons.map((p) => (p.id === 'p1' ? { ...p, name: 'Bob' } : p)) };
-    const reboxed = { ...base, faces: base.faces.map((f) => (f.id === 'a.jpg#0' ? { ...f, box: [11, 10, 60, 70] as const } : f)) };
+    const reboxed = {
+      ...base,
+      faces: base.faces.map((f) => (f.id === 'a.jpg#0' ? { ...f, box: [11, 10, 60, 70] as const } : f)),
+    };
     for (const changed of [moved, renamed, reboxed]) expect(fingerprint(changed as ReportGroup)).not.toBe(fingerprint(base));
   });
 

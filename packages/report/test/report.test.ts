@@ -155,12 +155,16 @@ describe('embedding map', () => {
     map.points.forEach((point, i) => {
       const x = Math.round(point.x - size / 2 + 1);
       const y = Math.round(point.y);
-      const covered = map.points.slice(i + 1).some((later) => Math.abs(later.x - x) <= size / 2 + 1 && Math.abs(later.y - y) <= size / 2 + 1);
+      const covered = map.points
+        .slice(i + 1)
+        .some((later) => Math.abs(later.x - x) <= size / 2 + 1 && Math.abs(later.y - y) <= size / 2 + 1);
       if (covered) return;
       const at = (y * png.info.width + x) * png.info.channels;
       expect(rgbHex(png.data.subarray(at, at + 3)), point.faceId).toBe(point.colour);
     });
-    const colours = new Set(personsLargestFirst(group).map((p) => map.points.find((point) => point.personId === p.person.id)!.colour));
+    const colours = new Set(
+      personsLargestFirst(group).map((p) => map.points.find((point) => point.personId === p.person.id)!.colour),
+    );
     expect(colours.size).toBe(personsLargestFirst(group).length);
   });
 
@@ -210,13 +214,25 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report in headless Chromium', () =>
     writeFileSync(labelsFile, JSON.stringify({ photos: labels }));
     const predFile = join(work, 'result.json');
     writeFileSync(predFile, JSON.stringify(analysed.result));
-    score = JSON.parse(execFileSync(process.execPath, [join(evalDir, 'score.mjs'), '--labels', labelsFile, '--pred', predFile, '--json'], { encoding: 'utf8' }));
+    score = JSON.parse(
+      execFileSync(process.execPath, [join(evalDir, 'score.mjs'), '--labels', labelsFile, '--pred', predFile, '--json'], {
+        encoding: 'utf8',
+      }),
+    );
     dir = join(work, 'report');
     const index = await writeReport(dir, { ...analysed, evaluation: { score, labelsFile } });
 
     browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       viewport: { width: 1280, height: 900 },
     });
     page = await browser.newPage();
@@ -229,7 +245,10 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report in headless Chromium', () =>
       Promise.all(
         (images as HTMLImageElement[]).map((img) => {
           img.loading = 'eager';
-          return img.decode().then(() => null, () => img.getAttribute('src'));
+          return img.decode().then(
+            () => null,
+            () => img.getAttribute('src'),
+          );
         }),
       ).then((failed) => {
         if (failed.some(Boolean)) throw new Error(`images failed to load: ${failed.filter(Boolean).join(', ')}`);
@@ -247,9 +266,15 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report in headless Chromium', () =>
     expect(errors).toEqual([]);
     // Sheets and map are declared with their sizes; the files must have exactly those.
     const images = await page.locator('img').evaluateAll((all) =>
-      (all as HTMLImageElement[]).map((img) => ({ src: img.getAttribute('src'), natural: [img.naturalWidth, img.naturalHeight], declared: [img.getAttribute('width'), img.getAttribute('height')] })),
+      (all as HTMLImageElement[]).map((img) => ({
+        src: img.getAttribute('src'),
+        natural: [img.naturalWidth, img.naturalHeight],
+        declared: [img.getAttribute('width'), img.getAttribute('height')],
+      })),
     );
-    expect(images.map((img) => img.src)).toEqual(expect.arrayContaining(['overview.jpg', 'map.svg', 'unassigned.jpg', 'persons/1.jpg']));
+    expect(images.map((img) => img.src)).toEqual(
+      expect.arrayContaining(['overview.jpg', 'map.svg', 'unassigned.jpg', 'persons/1.jpg']),
+    );
     for (const { src, natural, declared } of images) {
       expect(natural[0], src!).toBeGreaterThan(0);
       if (declared[0] !== null) expect(natural, src!).toEqual(declared.map(Number));
@@ -264,7 +289,9 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report in headless Chromium', () =>
       const article = articles.nth(i);
       expect(await article.locator('h3').textContent()).toBe(p.person.id);
       expect(await article.locator('.counts').textContent()).toBe(`${p.faces.length} faces in ${p.photos.length} photos`);
-      const photoLinks = await article.locator('ul.photos a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+      const photoLinks = await article
+        .locator('ul.photos a')
+        .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
       expect(photoLinks.map((href) => basename(fileURLToPath(href)))).toEqual(p.photos);
       for (const href of photoLinks) expect(existsSync(fileURLToPath(href)), href).toBe(true);
     }
@@ -296,12 +323,16 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report in headless Chromium', () =>
     const personLinks = await split.locator('.set .heading a').evaluateAll((links) => links.map((a) => a.textContent));
     expect(personLinks).toEqual([...score.details.identitiesSplit[0].persons].sort());
     // Each face tile shown for a finding is the face its title names.
-    const shown = await page.locator('#evaluation .faces img').evaluateAll((images) => images.map((img) => [img.getAttribute('src'), img.getAttribute('title')]));
+    const shown = await page
+      .locator('#evaluation .faces img')
+      .evaluateAll((images) => images.map((img) => [img.getAttribute('src'), img.getAttribute('title')]));
     expect(shown.length).toBeGreaterThan(0);
     for (const [src, faceId] of shown) {
       const face = group.faces.find((f) => f.id === faceId)!;
       const tile = await decode(readFileSync(join(dir, src!)));
-      expect(difference(await tileSignature(tile, 0, 0, face.box, photoSize.get(face.photo)!), signatures.get(face.id)!)).toBeLessThan(15);
+      expect(
+        difference(await tileSignature(tile, 0, 0, face.box, photoSize.get(face.photo)!), signatures.get(face.id)!),
+      ).toBeLessThan(15);
     }
   });
 });

@@ -42,7 +42,8 @@ describe('t-SNE', () => {
       ...labels.map((l, i) => Math.hypot(layout[2 * i] - centres[l][0], layout[2 * i + 1] - centres[l][1])),
     );
     for (let a = 0; a < 5; a++) {
-      for (let b = a + 1; b < 5; b++) expect(Math.hypot(centres[a][0] - centres[b][0], centres[a][1] - centres[b][1])).toBeGreaterThan(radius);
+      for (let b = a + 1; b < 5; b++)
+        expect(Math.hypot(centres[a][0] - centres[b][0], centres[a][1] - centres[b][1])).toBeGreaterThan(radius);
     }
   });
 

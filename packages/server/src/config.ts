@@ -83,18 +83,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     analysisRetries: integer(env, 'ANALYSIS_RETRIES', 3),
     logQueries: flag(env, 'LOG_QUERIES'),
     s3: env.S3_BUCKET
-      ? { bucket: env.S3_BUCKET, endpoint: env.S3_ENDPOINT || null, region: env.S3_REGION || 'us-east-1', prefix: env.S3_PREFIX ?? '' }
+      ? {
+          bucket: env.S3_BUCKET,
+          endpoint: env.S3_ENDPOINT || null,
+          region: env.S3_REGION || 'us-east-1',
+          prefix: env.S3_PREFIX ?? '',
+        }
       : null,
     pipeline: { modelsDir: resolve(repoRoot, '..', 'shared', 'models'), ...configFromEnvironment(env) },
   };
   if (config.authDisabled && !isLoopback(config.host)) {
     throw new Error(`AUTH_DISABLED=true is for local experiments: set HOST=127.0.0.1 (or ::1), not "${config.host}"`);
   }
-  if (config.workers > 1) throw new Error('WORKERS is 0 or 1 (one analysis at a time uses every core); start more with pnpm worker');
+  if (config.workers > 1)
+    throw new Error('WORKERS is 0 or 1 (one analysis at a time uses every core); start more with pnpm worker');
   if (config.workers === 0 && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new Error('WORKERS=0 needs PostgreSQL: with the embedded SQLite database, photos are analysed in the API process');
   }
-  if (config.signingSecret !== null && config.signingSecret.length < 32) throw new Error('SIGNING_SECRET must have at least 32 characters');
+  if (config.signingSecret !== null && config.signingSecret.length < 32)
+    throw new Error('SIGNING_SECRET must have at least 32 characters');
   return config;
 }
 

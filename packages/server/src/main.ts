@@ -17,9 +17,12 @@ log.info(`GraphQL API on ${app.url}/graphql (${providerOf(config.databaseUrl)} d
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info(`${signal}: finishing the current batch, then stopping`);
-    app.close().then(() => process.exit(0), (error) => {
-      log.error('stopping failed', { error: stackOf(error) });
-      process.exit(1);
-    });
+    app.close().then(
+      () => process.exit(0),
+      (error) => {
+        log.error('stopping failed', { error: stackOf(error) });
+        process.exit(1);
+      },
+    );
   });
 }

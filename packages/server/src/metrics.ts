@@ -6,8 +6,16 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 export class Metrics {
   readonly registry = new Registry();
-  readonly photosAnalysed = new Counter({ name: 'facegroup_photos_analysed_total', help: 'Photos analysed', registers: [this.registry] });
-  readonly photosFailed = new Counter({ name: 'facegroup_photos_failed_total', help: 'Photos that failed (unreadable, refused, …)', registers: [this.registry] });
+  readonly photosAnalysed = new Counter({
+    name: 'facegroup_photos_analysed_total',
+    help: 'Photos analysed',
+    registers: [this.registry],
+  });
+  readonly photosFailed = new Counter({
+    name: 'facegroup_photos_failed_total',
+    help: 'Photos that failed (unreadable, refused, …)',
+    registers: [this.registry],
+  });
   readonly analysisSeconds = new Histogram({
     name: 'facegroup_analysis_seconds',
     help: 'Time to analyse one batch of photos (load, detect, align, embed, store)',

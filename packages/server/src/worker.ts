@@ -12,7 +12,9 @@ import { createServices } from './services/index.js';
 
 const config = loadConfig();
 if (providerOf(config.databaseUrl) !== 'postgresql') {
-  log.error('pnpm worker needs DATABASE_URL=postgresql://…: with the embedded SQLite database, pnpm start analyses the photos itself');
+  log.error(
+    'pnpm worker needs DATABASE_URL=postgresql://…: with the embedded SQLite database, pnpm start analyses the photos itself',
+  );
   process.exit(2);
 }
 const database = await openDatabase(config.databaseUrl, config.logQueries);
@@ -21,7 +23,9 @@ const pipeline = await PipelineThread.start(config.pipeline);
 // A worker serves no picture URLs: its signer is never used.
 const services = createServices(database, pipeline, config, new UrlSigner(randomBytes(32), 1));
 await services.queue.work(services.analysis!);
-log.info(`worker analysing queued photos (${pipeline.config.executionProvider}, ${pipeline.config.threads ?? 'all'} threads)`, { pid: process.pid });
+log.info(`worker analysing queued photos (${pipeline.config.executionProvider}, ${pipeline.config.threads ?? 'all'} threads)`, {
+  pid: process.pid,
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -30,9 +34,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .stop()
       .then(() => pipeline.stop())
       .then(() => database.db.$disconnect())
-      .then(() => process.exit(0), (error) => {
-        log.error('stopping failed', { error: stackOf(error) });
-        process.exit(1);
-      });
+      .then(
+        () => process.exit(0),
+        (error) => {
+          log.error('stopping failed', { error: stackOf(error) });
+          process.exit(1);
+        },
+      );
   });
 }

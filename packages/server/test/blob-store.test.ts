@@ -23,10 +23,21 @@ describe.each(['filesystem', 's3'] as const)('blob store on %s', (kind) => {
     // s3rver's fixed credentials, found by the SDK's usual chain as any credentials would be.
     process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
     process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(work, 's3'), configureBuckets: [{ name: 'photos' }] });
+    const server = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: join(work, 's3'),
+      configureBuckets: [{ name: 'photos' }],
+    });
     const { port } = (await server.run()) as AddressInfo;
     s3 = { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-    store = new S3BlobStore({ bucket: 'photos', endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', prefix: 'facegroup/' });
+    store = new S3BlobStore({
+      bucket: 'photos',
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      prefix: 'facegroup/',
+    });
   });
 
   afterAll(async () => {

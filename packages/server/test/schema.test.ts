@@ -29,10 +29,17 @@ function schemaTables(schema: string): Map<string, string[]> {
 /** Tables and columns the committed migrations create or add, in order. */
 function migrationTables(provider: string): Map<string, string[]> {
   const dir = migrationsDir(provider);
-  const sql = readdirSync(dir).filter((name) => name.endsWith('.sql')).sort().map((name) => readFileSync(join(dir, name), 'utf8')).join('\n');
+  const sql = readdirSync(dir)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => readFileSync(join(dir, name), 'utf8'))
+    .join('\n');
   const tables = new Map<string, string[]>();
   for (const [, table, body] of sql.matchAll(/CREATE TABLE "(\w+)" \(([\s\S]*?)\n\);/g)) {
-    tables.set(table, [...body.matchAll(/^\s+"(\w+)" /gm)].map((m) => m[1]));
+    tables.set(
+      table,
+      [...body.matchAll(/^\s+"(\w+)" /gm)].map((m) => m[1]),
+    );
   }
   for (const [, table, column] of sql.matchAll(/ALTER TABLE "(\w+)" ADD COLUMN "(\w+)"/g)) tables.get(table)!.push(column);
   for (const columns of tables.values()) columns.sort();

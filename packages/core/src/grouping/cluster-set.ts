@@ -223,10 +223,19 @@ export class ClusterSet {
       const single = this.size[a] === 1 && this.size[b] === 1;
       // Otherwise the rule would have merged them, unless they are existing persons.
       const reason =
-        linkage < this.threshold || single ? 'below threshold' : !this.typicalEnough(a, b) ? 'unlike their own faces' : 'existing persons';
+        linkage < this.threshold || single
+          ? 'below threshold'
+          : !this.typicalEnough(a, b)
+            ? 'unlike their own faces'
+            : 'existing persons';
       const typicality = [a, b].map((c) => (this.size[c] > 1 ? this.sums!.typicality(c, this.memberLists[c]) : null));
       candidates.push({
-        a, b, linkage, meanSimilarity, cohesion, reason,
+        a,
+        b,
+        linkage,
+        meanSimilarity,
+        cohesion,
+        reason,
         typicality: typicality as [number | null, number | null],
         faces: [this.size[a], this.size[b]],
       });
@@ -315,7 +324,10 @@ export class ClusterSet {
 
   private weakEdge(face: number, other: number, similarity: number): void {
     let edges = this.weakEdges.get(face);
-    if (!edges) this.weakEdges.set(face, (edges = []));
+    if (!edges) {
+      edges = [];
+      this.weakEdges.set(face, edges);
+    }
     edges.push([other, similarity]);
   }
 
@@ -355,7 +367,8 @@ export class ClusterSet {
   /** Sums of the clusters there are now; merges keep them from here on. */
   private startSums(): void {
     this.sums = new ClusterSums(this.faces.map((face) => face.embedding));
-    for (let i = 0; i < this.parent.length; i++) if (this.find(i) === i && this.size[i] > 1) this.sums.start(i, this.memberLists[i]);
+    for (let i = 0; i < this.parent.length; i++)
+      if (this.find(i) === i && this.size[i] > 1) this.sums.start(i, this.memberLists[i]);
   }
 
   /** Whether link x's clusters come before link y's: by the lower cluster index, then the higher. */
@@ -414,7 +427,8 @@ export class ClusterSet {
       }
     }
     this.tables[moved] = [];
-    if (this.rule.linkage === 'cohesion' || this.threshold <= 0) for (const link of keptLinks) if (this.linkCount[link] > 0) this.queueIfPassing(link);
+    if (this.rule.linkage === 'cohesion' || this.threshold <= 0)
+      for (const link of keptLinks) if (this.linkCount[link] > 0) this.queueIfPassing(link);
   }
 
   private conflict(a: number, b: number): Conflict | null {
@@ -436,9 +450,10 @@ export class ClusterSet {
     this.size[keep] += this.size[gone];
     this.photos[keep] = union(this.photos[keep], this.photos[gone]);
     this.banned[keep] = union(this.banned[keep], this.banned[gone]);
-    const [longer, shorter] = this.memberLists[keep].length >= this.memberLists[gone].length
-      ? [this.memberLists[keep], this.memberLists[gone]]
-      : [this.memberLists[gone], this.memberLists[keep]];
+    const [longer, shorter] =
+      this.memberLists[keep].length >= this.memberLists[gone].length
+        ? [this.memberLists[keep], this.memberLists[gone]]
+        : [this.memberLists[gone], this.memberLists[keep]];
     for (const face of shorter) longer.push(face);
     this.memberLists[keep] = longer;
     this.memberLists[gone] = [];
@@ -453,4 +468,3 @@ function union<T>(x: Set<T>, y: Set<T>): Set<T> {
   for (const item of smaller) larger.add(item);
   return larger;
 }
-

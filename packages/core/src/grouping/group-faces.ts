@@ -130,18 +130,23 @@ export function groupFaces(faces: GroupingFace[], options: GroupingOptions): Gro
   }
   const candidates = secondPass ? clusters.mergeCandidates(suggestionFloor) : [];
   const unassigned = clusters.attachWeakFaces(options.threshold);
-  const roots = clusters
-    .roots()
-    .sort((a, b) => clusters.membersOf(b).length - clusters.membersOf(a).length || a - b);
+  const roots = clusters.roots().sort((a, b) => clusters.membersOf(b).length - clusters.membersOf(a).length || a - b);
   const position = new Map(roots.map((root, i) => [root, i]));
   return {
-    clusters: roots.map((root) => clusters.membersOf(root).map((i) => sorted[i].id).sort(compareIds)),
+    clusters: roots.map((root) =>
+      clusters
+        .membersOf(root)
+        .map((i) => sorted[i].id)
+        .sort(compareIds),
+    ),
     unassigned: unassigned.map(({ face, nearest }) => ({
       faceId: sorted[face].id,
       nearest: nearest && { cluster: position.get(clusters.find(nearest.root))!, similarity: nearest.similarity },
     })),
     suggestions: candidates
-      .map((candidate) => suggestion(candidate, position.get(clusters.find(candidate.a))!, position.get(clusters.find(candidate.b))!))
+      .map((candidate) =>
+        suggestion(candidate, position.get(clusters.find(candidate.a))!, position.get(clusters.find(candidate.b))!),
+      )
       .sort((p, q) => q.similarity - p.similarity || p.a - q.a || p.b - q.b),
   };
 }

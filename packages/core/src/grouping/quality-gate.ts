@@ -43,7 +43,10 @@ export interface QualityGrouping {
  * Groups faces behind the quality gate: faces weak for the policy (against the median embedding norm of these
  * faces) may join a person but not start one, and each face left out says why.
  */
-export function groupFacesByQuality(faces: (GroupingFace & { quality: FaceQuality })[], options: QualityGroupingOptions): QualityGrouping {
+export function groupFacesByQuality(
+  faces: (GroupingFace & { quality: FaceQuality })[],
+  options: QualityGroupingOptions,
+): QualityGrouping {
   const medianNorm = median(faces.map((face) => face.quality.embeddingNorm));
   const weakness = new Map(faces.map((face) => [face.id, weakReasons(face.quality, medianNorm, options)]));
   const { clusters, unassigned, suggestions } = groupFaces(

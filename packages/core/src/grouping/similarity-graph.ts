@@ -17,7 +17,8 @@ export function addSimilarityEdges(
   const dim = faces[0].embedding.length;
   const all = new Float32Array(n * dim);
   faces.forEach((face, i) => {
-    if (face.embedding.length !== dim) throw new Error(`face ${face.id} has a ${face.embedding.length}-d embedding, others ${dim}-d`);
+    if (face.embedding.length !== dim)
+      throw new Error(`face ${face.id} has a ${face.embedding.length}-d embedding, others ${dim}-d`);
     all.set(face.embedding, i * dim);
   });
   const query = rows.length === n ? all : new Float32Array(rows.length * dim);
@@ -74,4 +75,3 @@ export function nearestPairs(vectors: Float32Array[], neighbours: number): [numb
   }
   return [...pairs.values()];
 }
-

@@ -43,8 +43,10 @@ export async function signingSecret(configured: string | null, dataDir: string):
   const path = join(dataDir, 'signing-secret');
   await mkdir(dataDir, { recursive: true });
   // Created exclusively: of two processes starting on a new data folder, both end up with the first one's secret.
-  await writeFile(path, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
+  await writeFile(path, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    },
+  );
   return Buffer.from((await readFile(path, 'utf8')).trim(), 'utf8');
 }

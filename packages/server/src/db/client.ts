@@ -36,7 +36,10 @@ export async function openDatabase(databaseUrl: string, logQueries = false): Pro
     return { db: withQueryLog(db, logQueries), provider };
   }
   mkdirSync(dirname(databaseUrl.slice('file:'.length)), { recursive: true });
-  const db = withQueryLog(new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: databaseUrl }), log }) as unknown as Db, logQueries);
+  const db = withQueryLog(
+    new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: databaseUrl }), log }) as unknown as Db,
+    logQueries,
+  );
   // SQLite enforces foreign keys (cascades) only when asked; WAL lets readers run beside the ingest writer.
   await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
@@ -46,8 +49,9 @@ export async function openDatabase(databaseUrl: string, logQueries = false): Pro
 
 function withQueryLog(db: Db, enabled: boolean): Db {
   if (enabled) {
-    (db as unknown as { $on(event: 'query', listener: (e: { query: string; duration: number }) => void): void }).$on('query', (e) =>
-      logLine.info('query', { sql: e.query, ms: e.duration }),
+    (db as unknown as { $on(event: 'query', listener: (e: { query: string; duration: number }) => void): void }).$on(
+      'query',
+      (e) => logLine.info('query', { sql: e.query, ms: e.duration }),
     );
   }
   return db;

@@ -17,7 +17,9 @@ export async function migrate({ db, provider }: Database): Promise<string[]> {
   const rows = await db.$queryRawUnsafe<{ name: string }[]>('SELECT "name" FROM "_migrations"');
   const applied = new Set(rows.map((row) => row.name));
   const dir = migrationsDir(provider);
-  const pending = readdirSync(dir).filter((name) => name.endsWith('.sql') && !applied.has(name)).sort();
+  const pending = readdirSync(dir)
+    .filter((name) => name.endsWith('.sql') && !applied.has(name))
+    .sort();
   for (const name of pending) {
     const statements = splitStatements(readFileSync(join(dir, name), 'utf8'));
     await db.$transaction(async (tx) => {

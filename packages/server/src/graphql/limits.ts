@@ -44,7 +44,10 @@ export function graphqlLimits(limits: GraphQLLimits): { plugins: ApolloServerPlu
     costLimit: { enabled: false },
   }).protect();
   // armor's types name Apollo's CommonJS build, ours its ESM build: the same plugin interface.
-  return { plugins: armor.plugins as unknown as ApolloServerPlugin[], validationRules: [...armor.validationRules, costRule(limits)] };
+  return {
+    plugins: armor.plugins as unknown as ApolloServerPlugin[],
+    validationRules: [...armor.validationRules, costRule(limits)],
+  };
 }
 
 /**
@@ -56,7 +59,12 @@ export function costRule({ maxCost, maxPage }: Pick<GraphQLLimits, 'maxCost' | '
   return (context: ValidationContext) => ({
     OperationDefinition(operation) {
       const schema = context.getSchema();
-      const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+      const root =
+        operation.operation === 'mutation'
+          ? schema.getMutationType()
+          : operation.operation === 'subscription'
+            ? schema.getSubscriptionType()
+            : schema.getQueryType();
       if (!root) return;
       const fragments = new Map<string, FragmentDefinitionNode>();
       for (const definition of context.getDocument().definitions) {

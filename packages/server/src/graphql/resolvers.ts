@@ -50,11 +50,18 @@ export const resolvers = {
 
   Mutation: {
     createGroup: (_: unknown, { name }: { name: string }, { services, owner }: Context) => services.groups.create(owner, name),
-    addImagesFromPaths: (_: unknown, a: { groupId: string; paths: string[]; user?: string | null }, { services, owner }: Context) =>
-      services.ingest.addPaths(owner, a.groupId, a.paths, a.user ?? null),
-    importFolder: (_: unknown, { path }: { path: string }, { services, owner }: Context) => services.ingest.importFolder(owner, path),
-    addImagesFromUrls: (_: unknown, a: { groupId: string; urls: Record<string, string>; user?: string | null }, { services, owner }: Context) =>
-      services.ingest.addUrls(owner, a.groupId, a.urls, a.user ?? null),
+    addImagesFromPaths: (
+      _: unknown,
+      a: { groupId: string; paths: string[]; user?: string | null },
+      { services, owner }: Context,
+    ) => services.ingest.addPaths(owner, a.groupId, a.paths, a.user ?? null),
+    importFolder: (_: unknown, { path }: { path: string }, { services, owner }: Context) =>
+      services.ingest.importFolder(owner, path),
+    addImagesFromUrls: (
+      _: unknown,
+      a: { groupId: string; urls: Record<string, string>; user?: string | null },
+      { services, owner }: Context,
+    ) => services.ingest.addUrls(owner, a.groupId, a.urls, a.user ?? null),
     renamePerson: async (_: unknown, a: { personId: string; name?: string | null }, { services, owner }: Context) =>
       services.queries.person(owner, await services.corrections.rename(owner, a.personId, a.name ?? null)),
     mergePersons: async (_: unknown, a: { targetId: string; sourceIds: string[] }, { services, owner }: Context) =>
@@ -72,7 +79,8 @@ export const resolvers = {
     },
     undoCorrection: (_: unknown, { id }: { id: string }, { services, owner }: Context) => services.corrections.undo(owner, id),
     deleteGroup: (_: unknown, { id }: { id: string }, { services, owner }: Context) => services.erasure.deleteGroup(owner, id),
-    deleteImages: (_: unknown, { ids }: { ids: string[] }, { services, owner }: Context) => services.erasure.deleteImages(owner, ids),
+    deleteImages: (_: unknown, { ids }: { ids: string[] }, { services, owner }: Context) =>
+      services.erasure.deleteImages(owner, ids),
     forgetPerson: (_: unknown, { id }: { id: string }, { services, owner }: Context) => services.erasure.forgetPerson(owner, id),
   },
 
@@ -99,10 +107,12 @@ export const resolvers = {
 
   Person: {
     group: (person: Person, _: unknown, { loaders }: Context) => loaders.group.load(person.groupId),
-    coverFace: (person: Person, _: unknown, { loaders }: Context) => (person.coverFaceId ? loaders.face.load(person.coverFaceId) : null),
+    coverFace: (person: Person, _: unknown, { loaders }: Context) =>
+      person.coverFaceId ? loaders.face.load(person.coverFaceId) : null,
     thumbnailUrl: (person: Person, _: unknown, ctx: Context) =>
       person.coverFaceId ? thumbnailUrl(faceThumbnailPath(person.groupId, person.coverFaceId), ctx) : null,
-    sheetUrl: (person: Person, _: unknown, ctx: Context) => pictureUrl(person.groupId, { kind: 'person', personId: person.id }, ctx),
+    sheetUrl: (person: Person, _: unknown, ctx: Context) =>
+      pictureUrl(person.groupId, { kind: 'person', personId: person.id }, ctx),
     createdAt: (person: Person) => iso(person.createdAt),
     updatedAt: (person: Person) => iso(person.updatedAt),
     faces: (person: Person, a: PageArgs, { loaders }: Context) => loaders.facesOfPerson(person.id, a),
@@ -111,7 +121,8 @@ export const resolvers = {
 
   Image: {
     group: (image: Image, _: unknown, { loaders }: Context) => loaders.group.load(image.groupId),
-    user: async (image: Image, _: unknown, { loaders }: Context) => (image.userId ? ((await loaders.user.load(image.userId))?.name ?? null) : null),
+    user: async (image: Image, _: unknown, { loaders }: Context) =>
+      image.userId ? ((await loaders.user.load(image.userId))?.name ?? null) : null,
     source: (image: Image) => image.sourceKind,
     location: (image: Image, _: unknown, { services }: Context) =>
       image.sourceKind === 'PATH' ? services.files.shownLocation(image.location) : image.location,
@@ -137,7 +148,8 @@ export const resolvers = {
 
   Correction: {
     summary: (correction: Correction) => payloadOf(correction).summary,
-    person: (correction: Correction, _: unknown, { loaders }: Context) => (correction.personId ? loaders.person.load(correction.personId) : null),
+    person: (correction: Correction, _: unknown, { loaders }: Context) =>
+      correction.personId ? loaders.person.load(correction.personId) : null,
     createdAt: (correction: Correction) => iso(correction.createdAt),
     undoneAt: (correction: Correction) => iso(correction.undoneAt),
   },

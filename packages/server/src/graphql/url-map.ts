@@ -13,7 +13,8 @@ export const UrlMap = new GraphQLScalarType<Record<string, string>, Record<strin
 });
 
 function toUrlMap(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput('UrlMap must be an object { key: url }');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badInput('UrlMap must be an object { key: url }');
   for (const [key, url] of Object.entries(value)) {
     if (typeof url !== 'string') throw badInput(`UrlMap: the URL of "${key}" must be a string`);
   }

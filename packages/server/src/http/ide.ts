@@ -7,7 +7,10 @@ const packageDir = (name: string) => dirname(require.resolve(`${name}/package.js
 /** GraphiQL and React as UMD bundles from node_modules: the IDE works with no internet. */
 export const IDE_ASSETS: Record<string, { file: string; type: string }> = {
   'react.production.min.js': { file: join(packageDir('react'), 'umd', 'react.production.min.js'), type: 'text/javascript' },
-  'react-dom.production.min.js': { file: join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'), type: 'text/javascript' },
+  'react-dom.production.min.js': {
+    file: join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'),
+    type: 'text/javascript',
+  },
   'graphiql.min.js': { file: join(packageDir('graphiql'), 'graphiql.min.js'), type: 'text/javascript' },
   'graphiql.min.css': { file: join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css' },
 };

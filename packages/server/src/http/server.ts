@@ -29,15 +29,27 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
       const seconds = (performance.now() - started) / 1000;
       if (path === '/graphql') services.metrics.graphqlSeconds.observe({ status: String(response.statusCode) }, seconds);
-      log.info('request', { requestId, method: request.method, path, status: response.statusCode, ms: Math.round(seconds * 10000) / 10 });
+      log.info('request', {
+        requestId,
+        method: request.method,
+        path,
+        status: response.statusCode,
+        ms: Math.round(seconds * 10000) / 10,
+      });
     });
     route(request, response).catch(async (error) => {
       if (response.headersSent) return response.destroy();
       // A body refused for its size is not read on; another refused body is, so that the client sees the answer.
-      if (error instanceof AppError && error.code === 'LIMIT_EXCEEDED' && !request.complete) response.setHeader('connection', 'close');
+      if (error instanceof AppError && error.code === 'LIMIT_EXCEEDED' && !request.complete)
+        response.setHeader('connection', 'close');
       else await drainBody(request, response);
-      if (error instanceof AppError) return sendJson(response, error.httpStatus, { error: { code: error.code, message: error.message } });
-      const { message, errorId } = internalError(error, `${request.method} ${new URL(request.url ?? '/', 'http://localhost').pathname}`, requestId);
+      if (error instanceof AppError)
+        return sendJson(response, error.httpStatus, { error: { code: error.code, message: error.message } });
+      const { message, errorId } = internalError(
+        error,
+        `${request.method} ${new URL(request.url ?? '/', 'http://localhost').pathname}`,
+        requestId,
+      );
       sendJson(response, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message, errorId } });
     });
   });
@@ -73,7 +85,8 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     const signed = request.method === 'GET' ? signedRouteOf(path) : null;
     if (signed) {
       const secondsLeft = services.signer.verify(path, url.searchParams);
-      if (secondsLeft === null) throw new AppError('FORBIDDEN', 'this picture URL is not signed or has expired: ask the API for a new one');
+      if (secondsLeft === null)
+        throw new AppError('FORBIDDEN', 'this picture URL is not signed or has expired: ask the API for a new one');
       return sendImage(response, await picture(signed, url), secondsLeft);
     }
     const upload = UPLOAD.exec(path);
@@ -93,7 +106,11 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
       case 'face':
         return { bytes: await services.thumbnails.face(route.groupId, route.faceId), contentType: 'image/jpeg', cacheable: true };
       case 'image':
-        return { bytes: await services.thumbnails.image(route.groupId, route.imageId), contentType: 'image/jpeg', cacheable: true };
+        return {
+          bytes: await services.thumbnails.image(route.groupId, route.imageId),
+          contentType: 'image/jpeg',
+          cacheable: true,
+        };
       case 'picture': {
         const { bytes, contentType, version } = await services.pictures.render(route.groupId, route.picture);
         // An outdated version is drawn anew each time: only the current one may be cached.
@@ -118,7 +135,13 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     const body = await readJson(request, config.maxRequestBytes);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ services, owner, baseUrl: baseUrl(request), loaders: createLoaders(services.queries.read), pictureGroups: new Map() }),
+      context: async () => ({
+        services,
+        owner,
+        baseUrl: baseUrl(request),
+        loaders: createLoaders(services.queries.read),
+        pictureGroups: new Map(),
+      }),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -180,7 +203,8 @@ function requestIdOf(request: IncomingMessage): string {
   return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-const bodyTooLarge = (maxBytes: number) => new AppError('LIMIT_EXCEEDED', `the request body is larger than the limit of ${maxBytes} bytes`);
+const bodyTooLarge = (maxBytes: number) =>
+  new AppError('LIMIT_EXCEEDED', `the request body is larger than the limit of ${maxBytes} bytes`);
 
 /** The JSON body of a POST, read up to the limit: a larger body is refused as soon as it passes the limit. */
 async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
@@ -201,7 +225,13 @@ async function readJson(request: IncomingMessage, maxBytes: number): Promise<unk
   }
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': type, ...headers });
   response.end(body);
 }

@@ -40,7 +40,10 @@ export function readUpload(request: IncomingMessage, maxFileBytes: number, maxFi
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => {
-        failure ??= new AppError('LIMIT_EXCEEDED', `${bounded(info.filename ?? '')}: larger than the limit of ${maxFileBytes} bytes`);
+        failure ??= new AppError(
+          'LIMIT_EXCEEDED',
+          `${bounded(info.filename ?? '')}: larger than the limit of ${maxFileBytes} bytes`,
+        );
       });
       stream.on('error', () => undefined); // the parser reports the same error
       stream.on('close', () => files.push({ name: info.filename || `upload-${files.length + 1}`, bytes: Buffer.concat(chunks) }));

@@ -57,10 +57,9 @@ export class PgBossQueue implements AnalysisQueue {
     await this.start();
     const queued = new Set(
       (
-        await this.boss.getDb().executeSql(
-          `SELECT data FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
-          [TASKS],
-        )
+        await this.boss
+          .getDb()
+          .executeSql(`SELECT data FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`, [TASKS])
       ).rows.flatMap((row: { data: Task }) => row.data.itemIds),
     );
     for (const job of await unfinishedJobs(this.db)) {

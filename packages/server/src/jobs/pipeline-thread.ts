@@ -48,9 +48,12 @@ export class PipelineThread implements Analyser {
 
   /** Starts the thread and waits for its models; a missing or altered model file fails here, with its message. */
   static start(options: ConfigOverrides): Promise<PipelineThread> {
-    const thread = startModuleWorker(new URL(`./pipeline-thread.worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url), {
-      workerData: options,
-    });
+    const thread = startModuleWorker(
+      new URL(`./pipeline-thread.worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url),
+      {
+        workerData: options,
+      },
+    );
     return new Promise((resolve, reject) => {
       const onReply = (reply: PipelineReply) => {
         if ('warning' in reply) return;

@@ -27,11 +27,23 @@ export interface CorrectionPayload {
 
 export async function snapshotPersons(tx: Tx, ids: string[]): Promise<PersonSnapshot[]> {
   const persons = await tx.person.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-  return persons.map(({ id, name, hidden, curated, createdAt }) => ({ id, name, hidden, curated, createdAt: createdAt.toISOString() }));
+  return persons.map(({ id, name, hidden, curated, createdAt }) => ({
+    id,
+    name,
+    hidden,
+    curated,
+    createdAt: createdAt.toISOString(),
+  }));
 }
 
 /** Records a correction as the group's next in sequence (callers hold the group's lock). */
-export async function recordCorrection(tx: Tx, groupId: string, kind: CorrectionKind, personId: string, payload: CorrectionPayload) {
+export async function recordCorrection(
+  tx: Tx,
+  groupId: string,
+  kind: CorrectionKind,
+  personId: string,
+  payload: CorrectionPayload,
+) {
   const last = await tx.correction.findFirst({ where: { groupId }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
   const sequence = (last?.sequence ?? 0) + 1;
   return tx.correction.create({ data: { groupId, sequence, kind, personId, payload: JSON.stringify(payload) } });
@@ -40,7 +52,10 @@ export async function recordCorrection(tx: Tx, groupId: string, kind: Correction
 export const payloadOf = (correction: { payload: string }) => JSON.parse(correction.payload) as CorrectionPayload;
 
 /** The standing "not this person" corrections: the faces users took out, and the face pairs grouping must keep apart. */
-export async function standingNotThisPerson(tx: Tx, groupId: string): Promise<{ takenOut: Set<string>; apart: [string, string][] }> {
+export async function standingNotThisPerson(
+  tx: Tx,
+  groupId: string,
+): Promise<{ takenOut: Set<string>; apart: [string, string][] }> {
   const corrections = await tx.correction.findMany({ where: { groupId, kind: 'NOT_PERSON', undoneAt: null } });
   const payloads = corrections.map(payloadOf);
   return {

@@ -21,12 +21,17 @@ export async function deleteGroupRows(tx: Tx, groupId: string): Promise<ErasedFi
  */
 export async function deleteImageRows(tx: Tx, imageIds: string[]): Promise<{ files: ErasedFiles; removedPersonIds: string[] }> {
   const files = await filesOf(tx, { id: { in: imageIds } });
-  const faces = await tx.face.findMany({ where: { imageId: { in: imageIds }, personId: { not: null } }, select: { personId: true } });
+  const faces = await tx.face.findMany({
+    where: { imageId: { in: imageIds }, personId: { not: null } },
+    select: { personId: true },
+  });
   const personIds = [...new Set(faces.map((face) => face.personId!))];
   await tx.jobItem.deleteMany({ where: { imageId: { in: imageIds } } });
   await tx.image.deleteMany({ where: { id: { in: imageIds } } });
   await refreshPersons(tx, personIds);
-  const remaining = new Set((await tx.person.findMany({ where: { id: { in: personIds } }, select: { id: true } })).map((p) => p.id));
+  const remaining = new Set(
+    (await tx.person.findMany({ where: { id: { in: personIds } }, select: { id: true } })).map((p) => p.id),
+  );
   return { files, removedPersonIds: personIds.filter((id) => !remaining.has(id)) };
 }
 
@@ -54,7 +59,10 @@ export async function blobHashesInUse(tx: Tx, hashes: string[]): Promise<Set<str
   if (hashes.length === 0) return new Set();
   const [images, uploads] = await Promise.all([
     tx.image.findMany({ where: { contentHash: { in: hashes }, sourceKind: { not: 'PATH' } }, select: { contentHash: true } }),
-    tx.jobItem.findMany({ where: { location: { in: hashes }, sourceKind: 'UPLOAD', status: 'PENDING' }, select: { location: true } }),
+    tx.jobItem.findMany({
+      where: { location: { in: hashes }, sourceKind: 'UPLOAD', status: 'PENDING' },
+      select: { location: true },
+    }),
   ]);
   return new Set([...images.map((i) => i.contentHash), ...uploads.map((u) => u.location)]);
 }
@@ -64,18 +72,32 @@ export async function existing(tx: Tx, table: 'group' | 'image' | 'face', ids: s
   if (ids.length === 0) return new Set();
   const where = { where: { id: { in: ids } }, select: { id: true } };
   const rows =
-    table === 'group' ? await tx.group.findMany(where) : table === 'image' ? await tx.image.findMany(where) : await tx.face.findMany(where);
+    table === 'group'
+      ? await tx.group.findMany(where)
+      : table === 'image'
+        ? await tx.image.findMany(where)
+        : await tx.face.findMany(where);
   return new Set(rows.map((row) => row.id));
 }
 
 /** The files of a group's (or of some) images: their ids and faces' ids (thumbnails) and content hashes (stored bytes). */
 async function filesOf(tx: Tx, where: { groupId: string } | { id: { in: string[] } }): Promise<ErasedFiles> {
-  const images = await tx.image.findMany({ where, select: { id: true, contentHash: true, sourceKind: true, faces: { select: { id: true } } } });
+  const images = await tx.image.findMany({
+    where,
+    select: { id: true, contentHash: true, sourceKind: true, faces: { select: { id: true } } },
+  });
   const uploads =
-    'groupId' in where ? await tx.jobItem.findMany({ where: { job: { groupId: where.groupId }, sourceKind: 'UPLOAD' }, select: { location: true } }) : [];
+    'groupId' in where
+      ? await tx.jobItem.findMany({
+          where: { job: { groupId: where.groupId }, sourceKind: 'UPLOAD' },
+          select: { location: true },
+        })
+      : [];
   return {
     imageIds: images.map((i) => i.id),
     faceIds: images.flatMap((i) => i.faces.map((f) => f.id)),
-    hashes: [...new Set([...images.filter((i) => i.sourceKind !== 'PATH').map((i) => i.contentHash), ...uploads.map((u) => u.location)])],
+    hashes: [
+      ...new Set([...images.filter((i) => i.sourceKind !== 'PATH').map((i) => i.contentHash), ...uploads.map((u) => u.location)]),
+    ],
   };
 }

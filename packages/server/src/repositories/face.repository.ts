@@ -60,7 +60,12 @@ export async function groupingFaces(tx: Tx, groupId: string) {
  * The analysed faces less those of forgotten persons: a face whose box overlaps a forgotten one of the same photo
  * (intersection over union ≥ 0.5) stays forgotten when the photo is analysed again.
  */
-export async function withoutForgottenFaces(tx: Tx, groupId: string, imageId: string, faces: AnalysedFace[]): Promise<AnalysedFace[]> {
+export async function withoutForgottenFaces(
+  tx: Tx,
+  groupId: string,
+  imageId: string,
+  faces: AnalysedFace[],
+): Promise<AnalysedFace[]> {
   const { contentHash } = await tx.image.findUniqueOrThrow({ where: { id: imageId }, select: { contentHash: true } });
   const forgotten = await tx.forgottenFace.findMany({ where: { groupId, contentHash } });
   if (forgotten.length === 0) return faces;
@@ -91,10 +96,16 @@ export async function moveFacesOfPersons(tx: Tx, fromPersonIds: string[], toPers
 }
 
 /** Sets faces' person, and why they are in none (null while in one). */
-export async function assignFaces(tx: Tx, faceIds: string[], personId: string | null, unassigned: UnassignedReason | string | null): Promise<void> {
+export async function assignFaces(
+  tx: Tx,
+  faceIds: string[],
+  personId: string | null,
+  unassigned: UnassignedReason | string | null,
+): Promise<void> {
   const reason = unassigned === null || typeof unassigned === 'string' ? unassigned : JSON.stringify(unassigned);
   await tx.face.updateMany({ where: { id: { in: faceIds } }, data: { personId, unassigned: reason } });
 }
 
 /** The persons of these faces now (before a change is undone). */
-export const personsOfFaces = (tx: Tx, faceIds: string[]) => tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });
+export const personsOfFaces = (tx: Tx, faceIds: string[]) =>
+  tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });

@@ -15,7 +15,11 @@ export const findJob = (tx: Tx, id: string) => tx.job.findUnique({ where: { id }
 
 /** The job's pending items, in order: those of `ids` when given, else the first `take`. */
 export const pendingItems = (tx: Tx, jobId: string, { ids, take }: { ids?: string[]; take?: number } = {}) =>
-  tx.jobItem.findMany({ where: { jobId, status: 'PENDING', ...(ids ? { id: { in: ids } } : {}) }, orderBy: { position: 'asc' }, take });
+  tx.jobItem.findMany({
+    where: { jobId, status: 'PENDING', ...(ids ? { id: { in: ids } } : {}) },
+    orderBy: { position: 'asc' },
+    take,
+  });
 
 export async function markRunning(tx: Tx, jobId: string): Promise<void> {
   await tx.job.updateMany({ where: { id: jobId, status: 'QUEUED' }, data: { status: 'RUNNING', startedAt: new Date() } });
@@ -30,8 +34,14 @@ export async function finishIfDone(tx: Tx, jobId: string): Promise<boolean> {
   return true;
 }
 
-export const finishItem = (tx: Tx, id: string, status: 'FAILED' | 'DUPLICATE', imageId: string | null, errorCode?: string, error?: string) =>
-  tx.jobItem.update({ where: { id }, data: { status, imageId, errorCode, error } });
+export const finishItem = (
+  tx: Tx,
+  id: string,
+  status: 'FAILED' | 'DUPLICATE',
+  imageId: string | null,
+  errorCode?: string,
+  error?: string,
+) => tx.jobItem.update({ where: { id }, data: { status, imageId, errorCode, error } });
 
 /** Fails the items still pending among these, with the reason. */
 export const failPendingItems = (tx: Tx, ids: string[], errorCode: string, error: string) =>
@@ -65,7 +75,10 @@ export async function saveAnalysis(
     await tx.image.update({ where: { id: imageId }, data: { status: 'FAILED', error: result.error, analysedAt: new Date() } });
   } else {
     await replaceFaces(tx, groupId, imageId, await withoutForgottenFaces(tx, groupId, imageId, result.faces));
-    await tx.image.update({ where: { id: imageId }, data: { status: 'ANALYSED', width: result.width, height: result.height, analysedAt: new Date() } });
+    await tx.image.update({
+      where: { id: imageId },
+      data: { status: 'ANALYSED', width: result.width, height: result.height, analysedAt: new Date() },
+    });
   }
   await tx.jobItem.update({
     where: { id: item.id },
@@ -84,6 +97,8 @@ export async function createJob(
   items: { key: string; location: string }[],
 ) {
   const job = await tx.job.create({ data: { groupId, kind } });
-  await tx.jobItem.createMany({ data: items.map((item, position) => ({ jobId: job.id, position, sourceKind: kind, userId, ...item })) });
+  await tx.jobItem.createMany({
+    data: items.map((item, position) => ({ jobId: job.id, position, sourceKind: kind, userId, ...item })),
+  });
   return job;
 }

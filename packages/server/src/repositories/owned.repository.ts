@@ -7,6 +7,7 @@ export const ownedPerson = (tx: Tx, ownerId: string, id: string) => tx.person.fi
 export const ownedImage = (tx: Tx, ownerId: string, id: string) => tx.image.findFirst({ where: { id, group: { ownerId } } });
 export const ownedFace = (tx: Tx, ownerId: string, id: string) => tx.face.findFirst({ where: { id, group: { ownerId } } });
 export const ownedJob = (tx: Tx, ownerId: string, id: string) => tx.job.findFirst({ where: { id, group: { ownerId } } });
-export const ownedCorrection = (tx: Tx, ownerId: string, id: string) => tx.correction.findFirst({ where: { id, group: { ownerId } } });
+export const ownedCorrection = (tx: Tx, ownerId: string, id: string) =>
+  tx.correction.findFirst({ where: { id, group: { ownerId } } });
 export const ownedImages = (tx: Tx, ownerId: string, ids: string[]) =>
   tx.image.findMany({ where: { id: { in: ids }, group: { ownerId } }, select: { id: true, groupId: true } });

@@ -16,8 +16,7 @@ export async function refreshPersons(tx: Tx, personIds: Iterable<string | null>)
   });
   const facesOf = new Map<string, typeof faces>();
   for (const face of faces) append(facesOf, face.personId!, face);
-  const ownsCover = (person: (typeof persons)[number]) =>
-    (facesOf.get(person.id) ?? []).some((f) => f.id === person.coverFaceId);
+  const ownsCover = (person: (typeof persons)[number]) => (facesOf.get(person.id) ?? []).some((f) => f.id === person.coverFaceId);
   // Covers are unique: release the ones that moved away before another person takes them.
   const released = persons.filter((p) => p.coverFaceId !== null && !ownsCover(p)).map((p) => p.id);
   if (released.length > 0) await tx.person.updateMany({ where: { id: { in: released } }, data: { coverFaceId: null } });
@@ -39,7 +38,11 @@ export async function refreshPersons(tx: Tx, personIds: Iterable<string | null>)
 
 export const findPerson = (tx: Tx, id: string) => tx.person.findUnique({ where: { id } });
 
-export async function updatePerson(tx: Tx, id: string, data: { name?: string | null; hidden?: boolean; curated?: boolean }): Promise<void> {
+export async function updatePerson(
+  tx: Tx,
+  id: string,
+  data: { name?: string | null; hidden?: boolean; curated?: boolean },
+): Promise<void> {
   await tx.person.update({ where: { id }, data });
 }
 

@@ -53,7 +53,11 @@ export class ReadRepository {
     return { imagesByStatus: new Map(byStatus.map((s) => [s.status, s._count._all])), faces, persons, unassignedFaces };
   }
 
-  async persons(groupId: string, includeHidden: boolean, page: Page): Promise<PageOf<Awaited<ReturnType<Db['person']['findFirstOrThrow']>>>> {
+  async persons(
+    groupId: string,
+    includeHidden: boolean,
+    page: Page,
+  ): Promise<PageOf<Awaited<ReturnType<Db['person']['findFirstOrThrow']>>>> {
     const where = { groupId, ...(includeHidden ? {} : { hidden: false }) };
     const [totalCount, nodes] = await Promise.all([
       this.db.person.count({ where }),

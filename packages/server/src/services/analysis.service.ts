@@ -83,7 +83,14 @@ export class AnalysisService {
   }
 
   private async analyseBatch(groupId: string, items: JobItem[]): Promise<void> {
-    const loaded = await Promise.all(items.map((item) => this.load(item).then((bytes) => ({ item, bytes }), (error: Error) => ({ item, error }))));
+    const loaded = await Promise.all(
+      items.map((item) =>
+        this.load(item).then(
+          (bytes) => ({ item, bytes }),
+          (error: Error) => ({ item, error }),
+        ),
+      ),
+    );
     const toAnalyse: { item: JobItem; imageId: string; bytes: Buffer }[] = [];
     const imageOfHash = new Map<string, string>();
     for (const entry of loaded) {

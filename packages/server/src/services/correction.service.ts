@@ -78,7 +78,10 @@ export class CorrectionService {
       await updatePerson(tx, targetId, { name, curated: true });
       await refreshPersons(tx, [targetId, ...sources]);
       const summary = `merged ${merged.map(label).join(', ')} into ${label({ ...target, name })}`;
-      await recordCorrection(tx, groupId, 'MERGE', targetId, { summary, before: { persons, faces: faces.map((f) => [f.id, f.personId]) } });
+      await recordCorrection(tx, groupId, 'MERGE', targetId, {
+        summary,
+        before: { persons, faces: faces.map((f) => [f.id, f.personId]) },
+      });
       return targetId;
     });
   }
@@ -100,7 +103,10 @@ export class CorrectionService {
       await updatePerson(tx, targetId, { curated: true });
       await refreshPersons(tx, [targetId, ...previous]);
       const summary = `moved ${ids.length} face${ids.length === 1 ? '' : 's'} to ${target ? label(target) : 'a new person'}`;
-      const before = { persons, faces: faces.map((f): [string, string | null, string | null] => [f.id, f.personId, f.unassigned]) };
+      const before = {
+        persons,
+        faces: faces.map((f): [string, string | null, string | null] => [f.id, f.personId, f.unassigned]),
+      };
       await recordCorrection(tx, groupId, 'MOVE_FACES', targetId, { summary, before });
       return targetId;
     });
@@ -115,7 +121,12 @@ export class CorrectionService {
       const person = await this.person(tx, face.personId);
       const others = await otherFaces(tx, face.personId, faceId);
       const persons = await snapshotPersons(tx, [face.personId]);
-      const reason: UnassignedReason = { reasons: ['not this person'], nearestPerson: null, similarity: null, threshold: this.groupingThreshold };
+      const reason: UnassignedReason = {
+        reasons: ['not this person'],
+        nearestPerson: null,
+        similarity: null,
+        threshold: this.groupingThreshold,
+      };
       await assignFaces(tx, [faceId], null, reason);
       await refreshPersons(tx, [face.personId]);
       await recordCorrection(tx, groupId, 'NOT_PERSON', face.personId, {
@@ -184,4 +195,3 @@ export class CorrectionService {
 function label(person: { id: string; name: string | null }): string {
   return person.name === null ? `person ${person.id}` : `"${person.name}"`;
 }
-

@@ -51,10 +51,15 @@ export class GroupingService {
         const person = personOf.get(faceId);
         if (person) overlap.set(person, (overlap.get(person) ?? 0) + 1);
       }
-      for (const [person, count] of overlap) candidates.push({ cluster: index, person, overlap: count, decided: decided.has(person) });
+      for (const [person, count] of overlap)
+        candidates.push({ cluster: index, person, overlap: count, decided: decided.has(person) });
     });
     candidates.sort(
-      (a, b) => Number(b.decided) - Number(a.decided) || b.overlap - a.overlap || a.cluster - b.cluster || a.person.localeCompare(b.person),
+      (a, b) =>
+        Number(b.decided) - Number(a.decided) ||
+        b.overlap - a.overlap ||
+        a.cluster - b.cluster ||
+        a.person.localeCompare(b.person),
     );
     const personOfCluster = new Map<number, string>();
     const taken = new Set<string>();

@@ -11,7 +11,10 @@ export class HealthService {
   ) {}
 
   async ready(): Promise<{ database: boolean; models: boolean }> {
-    const database = await this.db.$queryRaw`SELECT 1`.then(() => true, () => false);
+    const database = await this.db.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    );
     return { database, models: this.modelsReady };
   }
 }

@@ -48,7 +48,13 @@ export class IngestService {
     await this.admit(owner);
     this.checkCount(paths.length);
     const images = await this.files.listImages(paths);
-    return this.submit(owner, groupId, 'PATH', images.map(({ key, path }) => ({ key, location: path })), user);
+    return this.submit(
+      owner,
+      groupId,
+      'PATH',
+      images.map(({ key, path }) => ({ key, location: path })),
+      user,
+    );
   }
 
   /**
@@ -58,7 +64,8 @@ export class IngestService {
   async importFolder(owner: string, root: string) {
     await this.admit(owner);
     const folders = await this.files.readGroupFolders(root);
-    if (folders.length === 0) throw badInput(`${bounded(root)} has no photos in group folders (expected <path>/<group>/<user>/...)`);
+    if (folders.length === 0)
+      throw badInput(`${bounded(root)} has no photos in group folders (expected <path>/<group>/<user>/...)`);
     for (const folder of folders) checkedName(folder.name, 'a group folder name');
     const jobs = await this.db.$transaction(async (tx) => {
       const created = [];
@@ -106,7 +113,10 @@ export class IngestService {
 
   private checkCount(count: number) {
     if (count > this.config.maxImagesPerRequest) {
-      throw new AppError('LIMIT_EXCEEDED', `${count} photos in one request, more than the limit of ${this.config.maxImagesPerRequest}`);
+      throw new AppError(
+        'LIMIT_EXCEEDED',
+        `${count} photos in one request, more than the limit of ${this.config.maxImagesPerRequest}`,
+      );
     }
   }
 
@@ -115,8 +125,10 @@ export class IngestService {
     if (items.length === 0) throw badInput('no photos given');
     this.checkCount(items.length);
     for (const item of items) {
-      if (item.key.length > MAX_KEY_LENGTH) throw badInput(`the photo key ${bounded(item.key)} is longer than ${MAX_KEY_LENGTH} characters`);
-      if (/[\u0000-\u001f\u007f]/.test(item.key)) throw badInput(`the photo key ${bounded(item.key)} contains control characters`);
+      if (item.key.length > MAX_KEY_LENGTH)
+        throw badInput(`the photo key ${bounded(item.key)} is longer than ${MAX_KEY_LENGTH} characters`);
+      if (/[\u0000-\u001f\u007f]/.test(item.key))
+        throw badInput(`the photo key ${bounded(item.key)} contains control characters`);
     }
     const userName = user === null ? null : checkedName(user, 'the user name') || null;
     const userId = userName ? await ensureGroupUser(tx, groupId, userName) : null;

@@ -58,7 +58,10 @@ export class PictureService {
     if (!(await this.db.group.findUnique({ where: { id: groupId }, select: { id: true } }))) throw notFound('group', groupId);
     const [persons, faces] = await Promise.all([
       this.db.person.findMany({ where: { groupId }, select: { id: true, name: true, hidden: true } }),
-      this.db.face.findMany({ where: { groupId }, select: { id: true, imageId: true, personId: true, x1: true, y1: true, x2: true, y2: true } }),
+      this.db.face.findMany({
+        where: { groupId },
+        select: { id: true, imageId: true, personId: true, x1: true, y1: true, x2: true, y2: true },
+      }),
     ]);
     // Read after the faces: a face's photo is stored before the face, so every face finds its photo here.
     const withFaces = new Set(faces.map((face) => face.imageId));
@@ -113,7 +116,10 @@ export class PictureService {
     const group = await this.group(groupId);
     const version = this.version(group, picture);
     const extension = picture.kind === 'map' ? picture.format : 'jpg';
-    const stem = this.cache.path(groupId, `${picture.kind === 'person' ? `persons/${picture.personId}` : picture.kind}-${version}`);
+    const stem = this.cache.path(
+      groupId,
+      `${picture.kind === 'person' ? `persons/${picture.personId}` : picture.kind}-${version}`,
+    );
     const cached = await readFile(`${stem}.${extension}`).catch(() => null);
     const bytes = cached ?? (await this.renderOnce(stem, group, picture))[extension];
     return { bytes, contentType: CONTENT_TYPES[extension], version };

@@ -60,7 +60,11 @@ export class ThumbnailService {
     return this.cached(groupId, `images/${imageId}.jpg`, async () => {
       const original = await this.originals.read(image);
       return decoded(() =>
-        sharp(original, PIXELS).rotate().resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
+        sharp(original, PIXELS)
+          .rotate()
+          .resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true })
+          .jpeg({ quality: 80 })
+          .toBuffer(),
       );
     });
   }
@@ -71,7 +75,13 @@ export class ThumbnailService {
     let removed = 0;
     for (const path of paths) {
       const file = this.cache.path(groupId, path);
-      if (await readFile(file).then(() => true, () => false)) removed++;
+      if (
+        await readFile(file).then(
+          () => true,
+          () => false,
+        )
+      )
+        removed++;
       await rm(file, { force: true });
     }
     return removed;
@@ -89,7 +99,9 @@ export class ThumbnailService {
   /** The faces and photos of a group with a cached thumbnail. */
   async cachedIds(groupId: string): Promise<{ faceIds: string[]; imageIds: string[] }> {
     const ids = async (kind: string) =>
-      (await readdir(this.cache.path(groupId, kind)).catch(() => [] as string[])).filter((n) => n.endsWith('.jpg')).map((n) => n.slice(0, -4));
+      (await readdir(this.cache.path(groupId, kind)).catch(() => [] as string[]))
+        .filter((n) => n.endsWith('.jpg'))
+        .map((n) => n.slice(0, -4));
     return { faceIds: await ids('faces'), imageIds: await ids('images') };
   }
 
@@ -105,7 +117,11 @@ export class ThumbnailService {
 
 /** The photo upright at this size, as raw pixels to cut from. */
 async function shrunkUpright(bytes: Buffer, width: number, height: number): Promise<sharp.Sharp> {
-  const { data, info } = await sharp(bytes, PIXELS).rotate().resize({ width, height, fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(bytes, PIXELS)
+    .rotate()
+    .resize({ width, height, fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
 }
 

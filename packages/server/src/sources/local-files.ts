@@ -25,13 +25,14 @@ export class LocalFiles {
   private readonly roots: string[] | null;
 
   constructor(roots: string[] | null) {
-    this.roots = roots?.map((root) => {
-      try {
-        return realpathSync(root);
-      } catch {
-        return resolve(root);
-      }
-    }) ?? null;
+    this.roots =
+      roots?.map((root) => {
+        try {
+          return realpathSync(root);
+        } catch {
+          return resolve(root);
+        }
+      }) ?? null;
   }
 
   /** The photos at these paths: files as given, folders searched recursively for photo file names. */
@@ -123,5 +124,8 @@ const refused = (given: string) =>
 
 async function subfolders(path: string): Promise<string[]> {
   const entries = await readdir(path, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
 }

@@ -59,7 +59,11 @@ export class S3BlobStore implements BlobStore {
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: `${this.settings.prefix}blobs/`, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.settings.bucket,
+          Prefix: `${this.settings.prefix}blobs/`,
+          ContinuationToken: token,
+        }),
       );
       for (const object of page.Contents ?? []) {
         const name = object.Key?.slice(object.Key.lastIndexOf('/') + 1) ?? '';
@@ -79,7 +83,8 @@ export class S3BlobStore implements BlobStore {
       await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.key(hash) }));
       return true;
     } catch (error) {
-      if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+      if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return false;
       throw error;
     }
   }
