@@ -26,7 +26,10 @@ const iso = (date: Date | null) => date?.toISOString() ?? null;
 /** A picture's signed URL, versioned by the fingerprint of what it shows. */
 async function pictureUrl(groupId: string, picture: Picture, ctx: Context): Promise<string> {
   let group = ctx.pictureGroups.get(groupId);
-  if (!group) ctx.pictureGroups.set(groupId, (group = ctx.services.pictures.group(groupId)));
+  if (!group) {
+    group = ctx.services.pictures.group(groupId);
+    ctx.pictureGroups.set(groupId, group);
+  }
   const path = picturePath(groupId, picture);
   return `${ctx.baseUrl}${path}?v=${ctx.services.pictures.version(await group, picture)}&${ctx.services.signer.sign(path)}`;
 }
