@@ -17,7 +17,7 @@ import { openDatabase } from '../packages/server/src/db/client.js';
 import { encodeEmbedding } from '../packages/server/src/repositories/face.repository.js';
 import { postgresDatabase } from '../test/support/databases.js';
 import { checkoutRoot, devPhotos } from '../test/support/fixtures.js';
-import { gql } from '../test/support/graphql.js';
+import { gql, waitForJob } from '../test/support/graphql.js';
 import { startServer, type RunningServer } from '../test/support/server.js';
 import { seededRandom } from '../test/support/random.js';
 
@@ -46,12 +46,6 @@ async function latency(server: RunningServer, groupId: string, until: () => bool
   return { p50: percentile(times, 50), p99: percentile(times, 99), samples: times.length };
 }
 
-async function waitForJob(server: RunningServer, jobId: string): Promise<void> {
-  while ((await gql(server, 'query($j: ID!) { job(id: $j) { status } }', { j: jobId })).job.status !== 'DONE') {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function ingest(server: RunningServer, groupId: string, paths: string[]): Promise<number> {
   const start = performance.now();
   const { addImagesFromPaths: job } = await gql(
@@ -62,7 +56,7 @@ async function ingest(server: RunningServer, groupId: string, paths: string[]): 
       p: paths,
     },
   );
-  await waitForJob(server, job.id);
+  await waitForJob(server, job.id, { timeoutMs: 1_800_000, pollMs: 100 });
   return (performance.now() - start) / 1000;
 }
 

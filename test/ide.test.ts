@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/fixtures.js';
 import { gql } from './support/graphql.js';
 import { startServer, type RunningServer } from './support/server.js';
 
-/** Debian's chromium package; the IDE must work with no internet, so every non-local request is refused. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
+// The IDE must work with no internet, so every non-local request is refused.
 describe('GraphQL IDE in headless Chromium', () => {
   let work: string;
   let server: RunningServer;
@@ -20,15 +19,7 @@ describe('GraphQL IDE in headless Chromium', () => {
     await gql(server, `mutation { createGroup(name: "Summer in Lisbon") { id } }`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     });
   });
 

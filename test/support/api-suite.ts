@@ -5,7 +5,7 @@ import { defaultConfig, median } from '@facegroup/core';
 import { MIN_PERSON_FACES, overviewLayout, personSheetLayout, unassignedSheetLayout } from '@facegroup/report';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorization, gql, gqlError } from './graphql.js';
+import { authorization, gql, gqlError, waitForGroupJobs } from './graphql.js';
 import { startPhotoServer } from './photo-server.js';
 import { devPhotos, startServer, type RunningServer } from './server.js';
 
@@ -99,16 +99,6 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       return (await gql(server, PERSONS, { id: groupId })).group.persons.nodes;
     }
 
-    async function waitForJobs(group: string) {
-      const deadline = Date.now() + 180_000;
-      for (;;) {
-        const { group: g } = await gql(server, `query($id: ID!) { group(id: $id) { jobs { id status } } }`, { id: group });
-        if (g.jobs.every((job: { status: string }) => job.status === 'DONE')) return;
-        if (Date.now() > deadline) throw new Error(`jobs not done in time: ${JSON.stringify(g.jobs)}\n${server.log()}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
-
     it('creates a group and adds photos from a folder, by path and by URL, returning jobs at once', async () => {
       groupId = (await gql(server, `mutation { createGroup(name: "trip") { id name } }`)).createGroup.id;
       const imported = await gql(server, `mutation($path: String!) { importFolder(path: $path) { id total group { id } } }`, {
@@ -141,7 +131,7 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect(byUrl.addImagesFromUrls.total).toBe(URL_PHOTOS.length + 2);
       expect(byUrl.addImagesFromUrls.status).not.toBe('DONE');
 
-      await waitForJobs(groupId);
+      await waitForGroupJobs(server, groupId);
       const { job } = await gql(
         server,
         `query($id: ID!) { job(id: $id) { status progress analysed duplicates failed pending errors { key code message } } }`,
@@ -545,7 +535,7 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
         headers: authorization(server),
       });
       expect(response.status).toBe(202);
-      await waitForJobs(other);
+      await waitForGroupJobs(server, other);
       const { group } = await gql(server, `query($id: ID!) { group(id: $id) { counts { images } persons { nodes { id } } } }`, {
         id: other,
       });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorization, gql } from './graphql.js';
+import { authorization, gql, waitForGroupJobs, waitForJob } from './graphql.js';
 import type { TestDatabase } from './databases.js';
 import { devPhotos, startServer, type RunningServer } from './server.js';
 
@@ -83,24 +83,6 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       return group;
     }
 
-    /** Waits until every job of the group is done (photos become images only as their job reaches them). */
-    async function waitForAnalysis(id: string) {
-      const deadline = Date.now() + 180_000;
-      const jobs = async () => (await gql(server, `query($g: ID!) { group(id: $g) { jobs { status } } }`, { g: id })).group.jobs;
-      while ((await jobs()).some((job: { status: string }) => job.status !== 'DONE')) {
-        if (Date.now() > deadline) throw new Error('analysis did not finish');
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-
-    async function waitForJob(id: string) {
-      const deadline = Date.now() + 180_000;
-      while ((await gql(server, `query($j: ID!) { job(id: $j) { status } }`, { j: id })).job.status !== 'DONE') {
-        if (Date.now() > deadline) throw new Error('the job did not finish');
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-
     async function upload(groupId: string, files: string[]) {
       const form = new FormData();
       for (const file of files)
@@ -139,8 +121,8 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       });
       await upload(album, UPLOADS);
       await upload(copy, UPLOADS.slice(0, 1));
-      await waitForAnalysis(album);
-      await waitForAnalysis(copy);
+      await waitForGroupJobs(server, album);
+      await waitForGroupJobs(server, copy);
     });
 
     afterAll(async () => {
@@ -182,7 +164,7 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
           p: [join(work, 'photos', 'trip', photo.key)],
         },
       );
-      await waitForJob(added.id);
+      await waitForJob(server, added.id);
       const { job } = await gql(server, `query($j: ID!) { job(id: $j) { analysed duplicates failed errors { code message } } }`, {
         j: added.id,
       });

@@ -14,3 +14,15 @@ export const orientationPhoto = (name: string) => resolve(evalDir, 'orientation'
 export const CAST_PHOTO = 'fnp_61efd65f.jpg';
 /** A mountain landscape: no face. */
 export const NO_FACE_PHOTO = 'dsf_9813b0ac.jpg';
+
+/** Debian's chromium package (CHROMIUM_PATH elsewhere), and the switches of a quiet headless run with no network of its own. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];

@@ -37,3 +37,32 @@ export async function gqlError(api: Api, query: string, variables: Record<string
   if (!result.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
   return { code: result.errors[0].extensions?.code, message: result.errors[0].message };
 }
+
+/** Polls until `done` says so; throws with `what` after `timeoutMs`. */
+async function waitUntil(done: () => Promise<boolean>, what: () => string, timeoutMs: number, pollMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not done in ${timeoutMs} ms: ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** Waits until an ingest job is done. */
+export function waitForJob(api: Api, jobId: string, { timeoutMs = 180_000, pollMs = 250 } = {}): Promise<void> {
+  let status = '';
+  const done = async () => {
+    status = (await gql(api, 'query($j: ID!) { job(id: $j) { status } }', { j: jobId })).job.status;
+    return status === 'DONE';
+  };
+  return waitUntil(done, () => `job ${jobId} is ${status}`, timeoutMs, pollMs);
+}
+
+/** Waits until every job of a group is done (photos become images only as their job reaches them). */
+export function waitForGroupJobs(api: Api, groupId: string, { timeoutMs = 180_000, pollMs = 250 } = {}): Promise<void> {
+  let jobs: { id: string; status: string }[] = [];
+  const done = async () => {
+    jobs = (await gql(api, 'query($g: ID!) { group(id: $g) { jobs { id status } } }', { g: groupId })).group.jobs;
+    return jobs.every((job) => job.status === 'DONE');
+  };
+  return waitUntil(done, () => `jobs of group ${groupId}: ${JSON.stringify(jobs)}`, timeoutMs, pollMs);
+}

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorization, gql, gqlError, request, type Api } from './graphql.js';
+import { authorization, gql, gqlError, request, waitForJob, type Api } from './graphql.js';
 import { apikey, createApiKey, devPhotos, startServer, type RunningServer } from './server.js';
 
 const PHOTOS = ['jpd_0d54927c.jpg', 'jpd_10a0ff5e.jpg', 'afr_1911e47a.jpg'];
@@ -121,11 +121,7 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           p: [album],
         },
       );
-      const deadline = Date.now() + 120_000;
-      while ((await gql(server, `query($j: ID!) { job(id: $j) { status } }`, { j: job.id })).job.status !== 'DONE') {
-        if (Date.now() > deadline) throw new Error('analysis did not finish');
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+      await waitForJob(server, job.id, { timeoutMs: 120_000 });
     });
 
     afterAll(async () => {

@@ -37,8 +37,8 @@ import {
   type Analysed,
   type DecodedImage,
 } from './fixtures.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../test/support/fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** An Obama photo that the HTML test's labels call Angelina Jolie. */
 const MISLABELLED = 'afr_6627630a.jpg';
 
@@ -224,15 +224,7 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report in headless Chromium', () =>
 
     browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 900 },
     });
     page = await browser.newPage();
