@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -98,7 +99,7 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       fetch(`${server.url}/groups/${group}/uploads`, { method: 'POST', body, headers });
     const statusAndCode = async (response: Response) => `${response.status} ${(await response.json()).error?.code}`;
     const rssMb = () => {
-      const status = execFileSync('cat', [`/proc/${server.process.pid}/status`], { encoding: 'utf8' });
+      const status = readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
     };
 

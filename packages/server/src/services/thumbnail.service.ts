@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { MAX_STRIP_DECODED_PIXELS } from '@facegroup/core';
 import sharp from 'sharp';
 import type { Db } from '../db/client.js';
@@ -74,15 +74,11 @@ export class ThumbnailService {
     const paths = [...faceIds.map((id) => `faces/${id}.jpg`), ...imageIds.map((id) => `images/${id}.jpg`)];
     let removed = 0;
     for (const path of paths) {
-      const file = this.cache.path(groupId, path);
-      if (
-        await readFile(file).then(
-          () => true,
-          () => false,
-        )
-      )
-        removed++;
-      await rm(file, { force: true });
+      // unlink fails for a file that is not there: no read of the file to find out.
+      removed += await unlink(this.cache.path(groupId, path)).then(
+        () => 1,
+        () => 0,
+      );
     }
     return removed;
   }
