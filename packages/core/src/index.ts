@@ -15,7 +15,9 @@ export type {
   UnassignedFace,
 } from './grouping/group-faces.js';
 export { groupFacesByQuality, median, weakReasons } from './grouping/quality-gate.js';
-export { groupFacesInWorker } from './grouping/in-worker.js';
+export { assignFacesInWorker, groupFacesInWorker } from './grouping/in-worker.js';
+export { assignFaces } from './grouping/assign-faces.js';
+export type { Assignment, AssignmentOptions, NearestPerson, PersonCentroid } from './grouping/assign-faces.js';
 export { nativeDevice } from './native-device.js';
 export type { NativeDevice } from './native-device.js';
 export type {

@@ -28,7 +28,10 @@ export function weakReasons(quality: FaceQuality, medianEmbeddingNorm: number, p
 /** Why a face is in no person: its quality, or no person close enough. */
 export type UnassignedReason = WeakReason | 'no close person';
 
-export interface QualityGroupingOptions extends GroupingOptions, QualityPolicy {}
+export interface QualityGroupingOptions extends GroupingOptions, QualityPolicy {
+  /** The median embedding norm weak faces are judged against; default that of the faces grouped. */
+  medianEmbeddingNorm?: number;
+}
 
 export interface QualityGrouping {
   /** Face ids per person, largest first. */
@@ -47,7 +50,7 @@ export function groupFacesByQuality(
   faces: (GroupingFace & { quality: FaceQuality })[],
   options: QualityGroupingOptions,
 ): QualityGrouping {
-  const medianNorm = median(faces.map((face) => face.quality.embeddingNorm));
+  const medianNorm = options.medianEmbeddingNorm ?? median(faces.map((face) => face.quality.embeddingNorm));
   const weakness = new Map(faces.map((face) => [face.id, weakReasons(face.quality, medianNorm, options)]));
   const { clusters, unassigned, suggestions } = groupFaces(
     faces.map(({ id, photo, embedding }) => ({ id, photo, embedding, weak: weakness.get(id)!.length > 0 })),

@@ -1,21 +1,24 @@
-// The grouping thread of groupFacesInWorker: groups each request's faces and posts the result (or error) back.
+// The grouping thread of groupFacesInWorker and assignFacesInWorker: runs each request and posts the result (or error) back.
 import { parentPort } from 'node:worker_threads';
+import { assignFaces } from './assign-faces.js';
 import { groupFacesByQuality } from './quality-gate.js';
 
-export interface GroupingRequest {
-  id: number;
-  faces: Parameters<typeof groupFacesByQuality>[0];
-  options: Parameters<typeof groupFacesByQuality>[1];
-}
+const tasks = { group: groupFacesByQuality, assign: assignFaces };
+export type GroupingTasks = typeof tasks;
 
-export type GroupingReply = { id: number; result: ReturnType<typeof groupFacesByQuality> } | { id: number; error: unknown };
+export type GroupingRequest = {
+  [K in keyof GroupingTasks]: { id: number; task: K; args: Parameters<GroupingTasks[K]> };
+}[keyof GroupingTasks];
 
-parentPort!.on('message', ({ id, faces, options }: GroupingRequest) => {
+export type GroupingReply = { id: number; result: unknown } | { id: number; error: unknown };
+
+parentPort!.on('message', (request: GroupingRequest) => {
   let reply: GroupingReply;
   try {
-    reply = { id, result: groupFacesByQuality(faces, options) };
+    const run = tasks[request.task] as (...args: unknown[]) => unknown;
+    reply = { id: request.id, result: run(...request.args) };
   } catch (error) {
-    reply = { id, error };
+    reply = { id: request.id, error };
   }
   parentPort!.postMessage(reply);
 });
