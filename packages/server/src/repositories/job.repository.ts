@@ -63,13 +63,17 @@ export const createImage = (tx: Tx, groupId: string, item: JobItem, contentHash:
     },
   });
 
-/** Stores a photo's analysis (its faces, less forgotten ones) and finishes its item: idempotent, one transaction. */
+/**
+ * Stores a photo's analysis (its faces, less forgotten ones, and when it was taken) and finishes its item:
+ * idempotent, one transaction.
+ */
 export async function saveAnalysis(
   tx: Tx,
   groupId: string,
   item: JobItem,
   imageId: string,
   result: { error?: string; width?: number; height?: number; faces: AnalysedFace[] },
+  takenAt?: Date | null,
 ): Promise<void> {
   if (result.error) {
     await tx.image.update({ where: { id: imageId }, data: { status: 'FAILED', error: result.error, analysedAt: new Date() } });
@@ -77,7 +81,7 @@ export async function saveAnalysis(
     await replaceFaces(tx, groupId, imageId, await withoutForgottenFaces(tx, groupId, imageId, result.faces));
     await tx.image.update({
       where: { id: imageId },
-      data: { status: 'ANALYSED', width: result.width, height: result.height, analysedAt: new Date() },
+      data: { status: 'ANALYSED', width: result.width, height: result.height, analysedAt: new Date(), takenAt },
     });
   }
   await tx.jobItem.update({
