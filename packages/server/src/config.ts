@@ -10,6 +10,10 @@ export interface ServerConfig {
   host: string;
   /** Where the API is reached from outside, for picture URLs; else taken from each request's Host header. */
   publicUrl: string | null;
+  /** Origins whose pages may call the API from a browser (CORS); none by default. */
+  allowedOrigins: string[];
+  /** Behind a proxy: picture URLs use its X-Forwarded-Proto and X-Forwarded-Host. */
+  trustProxy: boolean;
   /** A `file:` SQLite URL or a `postgresql://` URL. */
   databaseUrl: string;
   /** Thumbnails and the bytes of URL and uploaded photos (by content hash). */
@@ -53,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port: integer(env, 'PORT', 4000),
     host: env.HOST || '::',
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') || null,
+    allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    trustProxy: flag(env, 'TRUST_PROXY'),
     databaseUrl: env.DATABASE_URL || `file:${resolve(dataDir, 'facegroup.db')}`,
     dataDir,
     fetch: {
@@ -103,6 +109,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (config.signingSecret !== null && config.signingSecret.length < 32)
     throw new Error('SIGNING_SECRET must have at least 32 characters');
   return config;
+}
+
+/** ALLOWED_ORIGINS: comma-separated origins such as `https://photos.example.com` (scheme, host and port only). */
+function origins(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '')
+    .map((origin) => {
+      let url: URL;
+      try {
+        url = new URL(origin);
+      } catch {
+        throw new Error(`ALLOWED_ORIGINS: "${origin}" is not an origin such as https://photos.example.com`);
+      }
+      if (url.origin !== origin.replace(/\/+$/, '')) {
+        throw new Error(`ALLOWED_ORIGINS: "${origin}" is not an origin (scheme, host and port only): ${url.origin}`);
+      }
+      return url.origin;
+    });
 }
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);

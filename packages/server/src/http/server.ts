@@ -37,6 +37,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
         ms: Math.round(seconds * 10000) / 10,
       });
     });
+    if (cors(request, response)) return;
     route(request, response).catch(async (error) => {
       if (response.headersSent) return response.destroy();
       // A body refused for its size is not read on; another refused body is, so that the client sees the answer.
@@ -58,6 +59,31 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     else socket.destroy();
   });
   return server;
+
+  /**
+   * CORS for the origins of ALLOWED_ORIGINS: their pages may call GraphQL and upload (with an API key in a header,
+   * no cookies). Other origins get no CORS headers, so browsers keep their pages out. Answers preflights (true).
+   */
+  function cors(request: IncomingMessage, response: ServerResponse): boolean {
+    const origin = request.headers.origin;
+    const allowed = origin !== undefined && config.allowedOrigins.includes(origin);
+    if (config.allowedOrigins.length > 0) response.setHeader('vary', 'Origin');
+    if (allowed) {
+      response.setHeader('access-control-allow-origin', origin);
+      response.setHeader('access-control-expose-headers', 'x-request-id');
+    }
+    if (request.method !== 'OPTIONS') return false;
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/graphql' && !UPLOAD.test(path)) return false;
+    if (allowed) {
+      response.setHeader('access-control-allow-methods', path === '/graphql' ? 'GET, POST, OPTIONS' : 'POST, OPTIONS');
+      response.setHeader('access-control-allow-headers', 'authorization, content-type, x-request-id');
+      response.setHeader('access-control-max-age', '600');
+    }
+    response.writeHead(204, { allow: path === '/graphql' ? 'GET, POST, OPTIONS' : 'POST, OPTIONS' });
+    response.end();
+    return true;
+  }
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -153,10 +179,23 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     response.end();
   }
 
+  /** Where the client reached this API: PUBLIC_URL, else the proxy's X-Forwarded-* (TRUST_PROXY), else Host. */
   function baseUrl(request: IncomingMessage): string {
-    return config.publicUrl ?? `http://${request.headers.host ?? `localhost:${config.port}`}`;
+    if (config.publicUrl) return config.publicUrl;
+    const forwarded = (name: string) => {
+      const value = config.trustProxy ? request.headers[name] : undefined;
+      // The first proxy's, of a list the proxies added to.
+      return (Array.isArray(value) ? value[0] : value)?.split(',')[0].trim();
+    };
+    const forwardedHost = forwarded('x-forwarded-host');
+    const host = forwardedHost && HOST.test(forwardedHost) ? forwardedHost : request.headers.host;
+    const scheme = forwarded('x-forwarded-proto') === 'https' ? 'https' : 'http';
+    return `${scheme}://${host ?? `localhost:${config.port}`}`;
   }
 }
+
+/** A host name or address with an optional port: what a forwarded host may be, so no URL is built from junk. */
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** Refused bodies are read and dropped up to this size, so the client sees the answer and can reuse the connection. */
 const DRAIN_BYTES = 8 * 1024 * 1024;
