@@ -8,6 +8,7 @@ import { createLoaders } from '../graphql/loaders.js';
 import type { Context } from '../graphql/resolvers.js';
 import { log } from '../log.js';
 import type { Services } from '../services/index.js';
+import { isAppPath, serveApp } from './app-files.js';
 import { IDE_ASSETS, idePage } from './ide.js';
 import { signedRouteOf, UPLOAD, type SignedRoute } from './routes.js';
 import { readUpload } from './uploads.js';
@@ -102,6 +103,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
       return send(response, 200, services.metrics.registry.contentType, await services.metrics.registry.metrics());
     }
     if (path === '/' && request.method === 'GET') return sendJson(response, 200, { graphql: '/graphql' });
+    if (isAppPath(path)) return serveApp(request, response, path);
     if (path.startsWith('/ide/') && Object.hasOwn(IDE_ASSETS, path.slice(5))) {
       const asset = IDE_ASSETS[path.slice(5)];
       response.writeHead(200, { 'content-type': asset.type, 'cache-control': 'public, max-age=86400' });
