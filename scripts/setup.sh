@@ -24,3 +24,10 @@ fi
 
 command -v pnpm >/dev/null 2>&1 || npm install -g pnpm@10 >/dev/null
 pnpm install --frozen-lockfile
+
+# The People app (served by the API at /app): built when missing or older than its sources.
+web=packages/web
+if [ ! -f "$web/dist/index.html" ] ||
+  [ -n "$(find "$web/src" "$web/index.html" "$web/vite.config.ts" "$web/package.json" -newer "$web/dist/index.html" -print -quit)" ]; then
+  pnpm --filter @facegroup/web build
+fi
