@@ -65,7 +65,7 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
     server.listen(config.port, config.host, resolve);
   });
   await services.queue.resume();
-  if (services.analysis) await services.queue.work(services.analysis);
+  if (services.analysis) await services.queue.work(services.analysis, services.grouping);
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -22,7 +22,7 @@ await migrate(database);
 const pipeline = await PipelineThread.start(config.pipeline);
 // A worker serves no picture URLs: its signer is never used.
 const services = createServices(database, pipeline, config, new UrlSigner(randomBytes(32), 1));
-await services.queue.work(services.analysis!);
+await services.queue.work(services.analysis!, services.grouping);
 log.info(`worker analysing queued photos (${pipeline.config.executionProvider}, ${pipeline.config.threads ?? 'all'} threads)`, {
   pid: process.pid,
 });

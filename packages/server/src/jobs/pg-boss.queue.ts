@@ -3,15 +3,22 @@ import type { Db } from '../db/client.js';
 import { log, stackOf } from '../log.js';
 import { pendingItems, unfinishedJobs } from '../repositories/job.repository.js';
 import type { AnalysisService } from '../services/analysis.service.js';
+import type { GroupingService } from '../services/grouping.service.js';
 import type { AnalysisQueue } from './analysis-queue.js';
 
 const TASKS = 'analyse-photos';
 /** Tasks that failed every retry: their photos end FAILED with the reason. */
 const GIVEN_UP = 'analyse-photos-given-up';
+/** Full regroups: "stately", so per group (the singleton key) at most one waits and one runs. */
+const REGROUPS = 'regroup-group';
 
 interface Task {
   jobId: string;
   itemIds: string[];
+}
+
+interface RegroupTask {
+  groupId: string;
 }
 
 export interface PgBossSettings {
@@ -27,7 +34,8 @@ export interface PgBossSettings {
 /**
  * Analysis on pg-boss: each job becomes tasks of a few photos in PostgreSQL, taken by any process that works the
  * queue (`pnpm worker`, or the API unless WORKERS=0), leased, retried with backoff when a worker dies or fails, and
- * given up (photos FAILED) after the last retry.
+ * given up (photos FAILED) after the last retry. Full regroups are tasks too, at most one waiting and one running
+ * per group.
  */
 export class PgBossQueue implements AnalysisQueue {
   private readonly boss: PgBoss;
@@ -63,15 +71,28 @@ export class PgBossQueue implements AnalysisQueue {
       ).rows.flatMap((row: { data: Task }) => row.data.itemIds),
     );
     for (const job of await unfinishedJobs(this.db)) {
-      const missing = (await pendingItems(this.db, job.id)).map((item) => item.id).filter((id) => !queued.has(id));
-      await this.send(job.id, missing);
+      const pending = (await pendingItems(this.db, job.id)).map((item) => item.id);
+      if (pending.length === 0) await this.requestRegroup(job.groupId, 0);
+      await this.send(
+        job.id,
+        pending.filter((id) => !queued.has(id)),
+      );
     }
   }
 
-  async work(analysis: AnalysisService): Promise<void> {
+  async requestRegroup(groupId: string, delaySeconds: number): Promise<void> {
+    await this.start();
+    // Refused (null) while one is waiting: that one will see this request's changes.
+    await this.boss.send(REGROUPS, { groupId }, { singletonKey: groupId, startAfter: delaySeconds });
+  }
+
+  async work(analysis: AnalysisService, grouping: GroupingService): Promise<void> {
     await this.start();
     await this.boss.work<Task>(TASKS, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([task]) => {
       await analysis.analyse(task.data.jobId, task.data.itemIds);
+    });
+    await this.boss.work<RegroupTask>(REGROUPS, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([task]) => {
+      await grouping.regroupAndFinishJobs(task.data.groupId);
     });
     await this.boss.work<Task>(GIVEN_UP, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([task]) => {
       await analysis.giveUp(task.data.jobId, task.data.itemIds, 'it failed on every retry');
@@ -93,6 +114,14 @@ export class PgBossQueue implements AnalysisQueue {
         retryBackoff: true,
         expireInSeconds: this.settings.leaseSeconds,
         deadLetter: GIVEN_UP,
+      });
+      await this.boss.createQueue(REGROUPS, {
+        name: REGROUPS,
+        policy: 'stately',
+        retryLimit: this.settings.retries,
+        retryDelay: 2,
+        retryBackoff: true,
+        expireInSeconds: this.settings.leaseSeconds,
       });
     })();
     return this.started;

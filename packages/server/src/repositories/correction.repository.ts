@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client.js';
 
-export type CorrectionKind = 'RENAME' | 'MERGE' | 'MOVE_FACES' | 'NOT_PERSON' | 'SET_HIDDEN';
+export type CorrectionKind = 'RENAME' | 'MERGE' | 'MOVE_FACES' | 'NOT_PERSON' | 'SET_HIDDEN' | 'SET_COVER' | 'DIFFERENT_PERSONS';
 
 export interface PersonSnapshot {
   id: string;
@@ -8,6 +8,9 @@ export interface PersonSnapshot {
   hidden: boolean;
   curated: boolean;
   createdAt: string;
+  /** The cover face and whether a user chose it (snapshots made before covers could be chosen have neither). */
+  coverFaceId?: string | null;
+  coverChosen?: boolean;
 }
 
 /** What a correction did, and the state before it: enough to show it and to undo it. */
@@ -23,16 +26,20 @@ export interface CorrectionPayload {
   };
   /** "Not this person": face pairs grouping must keep apart while the correction stands. */
   apart?: [string, string][];
+  /** "Different persons": the faces of each of the two persons when it was said; grouping keeps them apart. */
+  faceIds?: [string[], string[]];
 }
 
 export async function snapshotPersons(tx: Tx, ids: string[]): Promise<PersonSnapshot[]> {
   const persons = await tx.person.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-  return persons.map(({ id, name, hidden, curated, createdAt }) => ({
+  return persons.map(({ id, name, hidden, curated, createdAt, coverFaceId, coverChosen }) => ({
     id,
     name,
     hidden,
     curated,
     createdAt: createdAt.toISOString(),
+    coverFaceId,
+    coverChosen,
   }));
 }
 
@@ -71,3 +78,12 @@ export const latestStanding = (tx: Tx, groupId: string) =>
   tx.correction.findFirst({ where: { groupId, undoneAt: null }, orderBy: { sequence: 'desc' } });
 
 export const markUndone = (tx: Tx, id: string) => tx.correction.update({ where: { id }, data: { undoneAt: new Date() } });
+
+/** The standing "different persons" corrections: per correction, the two face sets grouping must keep apart. */
+export async function standingDifferentPersons(tx: Tx, groupId: string): Promise<[string[], string[]][]> {
+  const corrections = await tx.correction.findMany({ where: { groupId, kind: 'DIFFERENT_PERSONS', undoneAt: null } });
+  return corrections.flatMap((correction) => {
+    const { faceIds } = payloadOf(correction);
+    return faceIds ? [faceIds] : [];
+  });
+}

@@ -7,9 +7,13 @@ export type JobItem = Awaited<ReturnType<Tx['jobItem']['findMany']>>[number];
 /** Photos of every group waiting to be analysed. */
 export const pendingPhotoCount = (tx: Tx) => tx.jobItem.count({ where: { status: 'PENDING' } });
 
-/** Jobs with photos still to analyse, oldest first. */
+/** Jobs not done yet (photos still to analyse, or the regroup that ends them), oldest first. */
 export const unfinishedJobs = (tx: Tx) =>
-  tx.job.findMany({ where: { status: { not: 'DONE' } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+  tx.job.findMany({
+    where: { status: { not: 'DONE' } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, groupId: true },
+  });
 
 export const findJob = (tx: Tx, id: string) => tx.job.findUnique({ where: { id } });
 
@@ -32,6 +36,17 @@ export async function finishIfDone(tx: Tx, jobId: string): Promise<boolean> {
   if (await hasPending(tx, jobId)) return false;
   await tx.job.updateMany({ where: { id: jobId, status: { not: 'DONE' } }, data: { status: 'DONE', finishedAt: new Date() } });
   return true;
+}
+
+/** Marks done the group's jobs that have no photo pending (after the regroup that makes their persons final). */
+export async function finishGroupJobs(tx: Tx, groupId: string): Promise<string[]> {
+  const jobs = await tx.job.findMany({
+    where: { groupId, status: { not: 'DONE' }, items: { none: { status: 'PENDING' } } },
+    select: { id: true },
+  });
+  const ids = jobs.map((job) => job.id);
+  if (ids.length > 0) await tx.job.updateMany({ where: { id: { in: ids } }, data: { status: 'DONE', finishedAt: new Date() } });
+  return ids;
 }
 
 export const finishItem = (

@@ -1,11 +1,18 @@
 import type { Tx } from '../db/client.js';
+import { encodeSum } from './grouping.repository.js';
 import { append } from './maps.js';
 
 /**
  * Brings persons up to date after their faces changed: face and photo counts, a cover face that is theirs
  * (kept if still theirs, else their best-scored face). A person exists while it has faces: empty ones are deleted.
+ * Their embedding sums are `embeddingSums`' where given (grouping knows them), else dropped, to be summed from the
+ * faces when incremental grouping next needs them.
  */
-export async function refreshPersons(tx: Tx, personIds: Iterable<string | null>): Promise<void> {
+export async function refreshPersons(
+  tx: Tx,
+  personIds: Iterable<string | null>,
+  embeddingSums: Map<string, Float64Array> = new Map(),
+): Promise<void> {
   const ids = [...new Set([...personIds].filter((id): id is string => id !== null))];
   if (ids.length === 0) return;
   const persons = await tx.person.findMany({ where: { id: { in: ids } }, select: { id: true, coverFaceId: true } });
@@ -30,7 +37,12 @@ export async function refreshPersons(tx: Tx, personIds: Iterable<string | null>)
     const coverFaceId = ownsCover(person) ? person.coverFaceId : own[0].id;
     await tx.person.update({
       where: { id: person.id },
-      data: { faceCount: own.length, photoCount: new Set(own.map((f) => f.imageId)).size, coverFaceId },
+      data: {
+        faceCount: own.length,
+        photoCount: new Set(own.map((f) => f.imageId)).size,
+        coverFaceId,
+        embeddingSum: embeddingSums.has(person.id) ? encodeSum(embeddingSums.get(person.id)!) : null,
+      },
     });
   }
   if (empty.length > 0) await tx.person.deleteMany({ where: { id: { in: empty } } });

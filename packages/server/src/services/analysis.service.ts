@@ -7,7 +7,6 @@ import {
   createImage,
   failPendingItems,
   findJob,
-  finishIfDone,
   hasPending,
   finishItem,
   imageOfContent,
@@ -18,15 +17,15 @@ import {
 } from '../repositories/job.repository.js';
 import type { LocalFiles } from '../sources/local-files.js';
 import { sha256, type BlobStore } from '../storage/blob-store.js';
+import type { RegroupRequests } from '../jobs/analysis-queue.js';
 import type { GroupingService } from './grouping.service.js';
-
-const REGROUP_EVERY_MS = 5000;
 
 /**
  * Analysing photos, the task that queues hand to whichever process has the models: a few photos of a job are
- * loaded, deduplicated by content hash, analysed and stored, and the group is regrouped so persons grow while a job
- * runs. Idempotent: only items still pending are analysed, and a photo is stored once per group, so a task run again
- * (its worker died, or it was queued twice) changes nothing twice.
+ * loaded, deduplicated by content hash, analysed and stored, and their faces grouped incrementally, so persons grow
+ * while a job runs at a cost that does not grow with the group. When no photo of the job is left, a full regroup is
+ * queued, which finishes the job. Idempotent: only items still pending are analysed, and a photo is stored once per
+ * group, so a task run again (its worker died, or it was queued twice) changes nothing twice.
  */
 export class AnalysisService {
   constructor(
@@ -35,6 +34,7 @@ export class AnalysisService {
     private readonly blobs: BlobStore,
     private readonly files: LocalFiles,
     private readonly grouping: GroupingService,
+    private readonly regroups: RegroupRequests,
     private readonly fetchLimits: FetchLimits,
     private readonly metrics: Metrics,
   ) {}
@@ -49,23 +49,17 @@ export class AnalysisService {
     const job = await findJob(this.db, jobId);
     if (!job) return; // deleted with its group meanwhile
     await markRunning(this.db, jobId);
-    let regroupedLast = false;
     for (;;) {
       const items = await pendingItems(this.db, jobId, itemIds ? { ids: itemIds } : { take: this.batchPhotos });
       if (items.length === 0) break;
       const timer = this.metrics.analysisSeconds.startTimer();
       await this.analyseBatch(job.groupId, items);
       timer();
-      // Persons grow while a job runs, but a regroup costs the whole group: at most one every REGROUP_EVERY_MS.
-      regroupedLast = !this.grouping.regroupedWithin(job.groupId, REGROUP_EVERY_MS);
-      if (regroupedLast) await this.grouping.regroup(job.groupId);
+      await this.grouping.assignNewFaces(job.groupId);
       if (itemIds) break;
     }
-    // The task that leaves nothing pending regroups once more (unless it just did and no other task can have added
-    // photos since), so a finished job's persons include all its photos.
-    if (await hasPending(this.db, jobId)) return;
-    if (!regroupedLast || itemIds) await this.grouping.regroup(job.groupId);
-    await finishIfDone(this.db, jobId);
+    // The task that leaves nothing pending asks for the full regroup, which finishes the job.
+    if (!(await hasPending(this.db, jobId))) await this.regroups.requestRegroup(job.groupId, 0);
   }
 
   /** The ids of the job's next batch of pending photos. */
@@ -78,8 +72,7 @@ export class AnalysisService {
     const { count } = await failPendingItems(this.db, itemIds, 'INTERNAL_ERROR', `analysis failed: ${reason}`);
     this.metrics.photosFailed.inc(count);
     const job = await findJob(this.db, jobId);
-    if (job && count > 0) await this.grouping.regroup(job.groupId);
-    await finishIfDone(this.db, jobId);
+    if (job && !(await hasPending(this.db, jobId))) await this.regroups.requestRegroup(job.groupId, 0);
   }
 
   private async analyseBatch(groupId: string, items: JobItem[]): Promise<void> {

@@ -54,7 +54,7 @@ export function createServices(database: Database, pipeline: Analyser | null, co
   const files = new LocalFiles(config.importRoots);
   const originals = new Originals(blobs, files);
   const groupingOptions = groupingOptionsOf(resolveConfig(config.pipeline));
-  const grouping = new GroupingService(groupingOptions, lock);
+  const grouping = new GroupingService(db, groupingOptions, lock);
   const metrics = new Metrics(() => pendingPhotoCount(db));
   const queue = analysisQueue(database, config);
   const thumbnails = new ThumbnailService(db, originals, new GroupFolders(join(config.dataDir, 'thumbnails')));
@@ -66,7 +66,7 @@ export function createServices(database: Database, pipeline: Analyser | null, co
     signer,
     files,
     queue,
-    analysis: pipeline ? new AnalysisService(db, pipeline, blobs, files, grouping, config.fetch, metrics) : null,
+    analysis: pipeline ? new AnalysisService(db, pipeline, blobs, files, grouping, queue, config.fetch, metrics) : null,
     grouping,
     groups: new GroupService(db),
     queries: new QueryService(new ReadRepository(db)),
