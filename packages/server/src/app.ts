@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLFormattedError } from 'graphql';
 import { signingSecret, UrlSigner } from './auth/url-signer.js';
 import type { ServerConfig } from './config.js';
@@ -12,11 +13,17 @@ import { AppError, internalError } from './errors.js';
 import { log } from './log.js';
 import { graphqlLimits } from './graphql/limits.js';
 import { resolvers, type Context } from './graphql/resolvers.js';
+import { subscriptionResolvers, subscriptionsOverWebSocketOnly } from './graphql/subscription-resolvers.js';
 import { PipelineThread } from './jobs/pipeline-thread.js';
-import { createHttpServer } from './http/server.js';
+import { baseUrl, createHttpServer } from './http/server.js';
+import { attachWebSocket } from './http/websocket.js';
 import { createServices } from './services/index.js';
 
-const typeDefs = readFileSync(new URL('./graphql/schema.graphql', import.meta.url), 'utf8');
+const typeDefs = ['schema.graphql', 'subscription.graphql'].map((file) =>
+  readFileSync(new URL(`./graphql/${file}`, import.meta.url), 'utf8'),
+);
+/** One schema for HTTP (Apollo) and WebSocket (graphql-ws). */
+const schema = makeExecutableSchema({ typeDefs, resolvers: [resolvers, subscriptionResolvers] });
 
 export interface RunningApp {
   url: string;
@@ -44,10 +51,9 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
   const limits = graphqlLimits(config.graphql);
   // The IDE is served from local files; Apollo's own landing page would load from a CDN.
   const apollo = new ApolloServer<Context>({
-    typeDefs,
-    resolvers,
+    schema,
     plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, subscriptionsOverWebSocketOnly],
     introspection: config.introspection,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
@@ -60,6 +66,14 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
   // Idle connections stay open longer than clients keep them (undici 4 s, load balancers 60 s), so a client never
   // sends on a connection the server is closing.
   server.keepAliveTimeout = 65_000;
+  const webSocket = attachWebSocket(server, {
+    schema,
+    services,
+    config,
+    validationRules: limits.validationRules,
+    formatError: clientError,
+    baseUrl: (request) => baseUrl(request, config),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -72,10 +86,13 @@ export async function startApp(config: ServerConfig): Promise<RunningApp> {
     url: `http://localhost:${port}`,
     createdLocalKey,
     async close() {
+      // Upgraded sockets would keep the server open: they close first, completing their subscriptions.
+      await webSocket.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await services.queue.stop();
       await pipeline?.stop();
+      await services.events.close();
       await apollo.stop();
       await database.db.$disconnect();
     },

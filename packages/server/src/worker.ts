@@ -33,6 +33,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     services.queue
       .stop()
       .then(() => pipeline.stop())
+      .then(() => services.events.close())
       .then(() => database.db.$disconnect())
       .then(
         () => process.exit(0),

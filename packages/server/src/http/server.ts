@@ -132,13 +132,25 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
   async function picture(route: SignedRoute, url: URL): Promise<ServedImage> {
     switch (route.kind) {
       case 'face':
-        return { bytes: await services.thumbnails.face(route.groupId, route.faceId), contentType: 'image/jpeg', cacheable: true };
+        return {
+          bytes: await services.thumbnails.face(route.groupId, route.faceId, route.scale),
+          contentType: 'image/jpeg',
+          cacheable: true,
+        };
       case 'image':
         return {
           bytes: await services.thumbnails.image(route.groupId, route.imageId),
           contentType: 'image/jpeg',
           cacheable: true,
         };
+      case 'viewer':
+        return {
+          bytes: await services.thumbnails.viewer(route.groupId, route.imageId),
+          contentType: 'image/jpeg',
+          cacheable: true,
+        };
+      case 'original':
+        return { ...(await services.thumbnails.original(route.groupId, route.imageId)), cacheable: true };
       case 'picture': {
         const { bytes, contentType, version } = await services.pictures.render(route.groupId, route.picture);
         // An outdated version is drawn anew each time: only the current one may be cached.
@@ -166,7 +178,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
       context: async () => ({
         services,
         owner,
-        baseUrl: baseUrl(request),
+        baseUrl: baseUrl(request, config),
         loaders: createLoaders(services.queries.read),
         pictureGroups: new Map(),
       }),
@@ -180,20 +192,23 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
   }
+}
 
-  /** Where the client reached this API: PUBLIC_URL, else the proxy's X-Forwarded-* (TRUST_PROXY), else Host. */
-  function baseUrl(request: IncomingMessage): string {
-    if (config.publicUrl) return config.publicUrl;
-    const forwarded = (name: string) => {
-      const value = config.trustProxy ? request.headers[name] : undefined;
-      // The first proxy's, of a list the proxies added to.
-      return (Array.isArray(value) ? value[0] : value)?.split(',')[0].trim();
-    };
-    const forwardedHost = forwarded('x-forwarded-host');
-    const host = forwardedHost && HOST.test(forwardedHost) ? forwardedHost : request.headers.host;
-    const scheme = forwarded('x-forwarded-proto') === 'https' ? 'https' : 'http';
-    return `${scheme}://${host ?? `localhost:${config.port}`}`;
-  }
+/**
+ * Where the client reached this API (HTTP or WebSocket): PUBLIC_URL, else the proxy's X-Forwarded-* (TRUST_PROXY),
+ * else Host.
+ */
+export function baseUrl(request: IncomingMessage, config: ServerConfig): string {
+  if (config.publicUrl) return config.publicUrl;
+  const forwarded = (name: string) => {
+    const value = config.trustProxy ? request.headers[name] : undefined;
+    // The first proxy's, of a list the proxies added to.
+    return (Array.isArray(value) ? value[0] : value)?.split(',')[0].trim();
+  };
+  const forwardedHost = forwarded('x-forwarded-host');
+  const host = forwardedHost && HOST.test(forwardedHost) ? forwardedHost : request.headers.host;
+  const scheme = forwarded('x-forwarded-proto') === 'https' ? 'https' : 'http';
+  return `${scheme}://${host ?? `localhost:${config.port}`}`;
 }
 
 /** A host name or address with an optional port: what a forwarded host may be, so no URL is built from junk. */

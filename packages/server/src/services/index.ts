@@ -3,6 +3,7 @@ import { groupingOptionsOf, resolveConfig } from '@facegroup/core';
 import type { UrlSigner } from '../auth/url-signer.js';
 import type { ServerConfig } from '../config.js';
 import type { Database } from '../db/client.js';
+import { createEventBus } from '../events/event-bus.js';
 import type { AnalysisQueue } from '../jobs/analysis-queue.js';
 import { InProcessQueue } from '../jobs/in-process.queue.js';
 import { PgBossQueue } from '../jobs/pg-boss.queue.js';
@@ -49,6 +50,8 @@ export function analysisQueue({ db, provider }: Database, config: ServerConfig):
  */
 export function createServices(database: Database, pipeline: Analyser | null, config: ServerConfig, signer: UrlSigner) {
   const { db } = database;
+  // What changed in a group, for subscriptions in every API process.
+  const events = createEventBus(database.provider, config.databaseUrl);
   const lock = new GroupLock(db, database.provider);
   const blobs: BlobStore = config.s3 ? new S3BlobStore(config.s3) : new FileBlobStore(join(config.dataDir, 'blobs'));
   const files = new LocalFiles(config.importRoots);
@@ -60,6 +63,7 @@ export function createServices(database: Database, pipeline: Analyser | null, co
   const thumbnails = new ThumbnailService(db, originals, new GroupFolders(join(config.dataDir, 'thumbnails')));
   const pictures = new PictureService(db, originals, new GroupFolders(join(config.dataDir, 'pictures')));
   return {
+    events,
     metrics,
     health: new HealthService(db, pipeline !== null || config.workers === 0),
     auth: new AuthService(new OwnerRepository(db), config.authDisabled),
