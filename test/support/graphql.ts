@@ -47,12 +47,16 @@ async function waitUntil(done: () => Promise<boolean>, what: () => string, timeo
   }
 }
 
-/** Waits until an ingest job is done. */
-export function waitForJob(api: Api, jobId: string, { timeoutMs = 180_000, pollMs = 250 } = {}): Promise<void> {
+/** Waits until an ingest job is done (or, with `grouped`, its photos are analysed and in persons: GROUPING). */
+export function waitForJob(
+  api: Api,
+  jobId: string,
+  { timeoutMs = 180_000, pollMs = 250, grouped = false } = {},
+): Promise<void> {
   let status = '';
   const done = async () => {
     status = (await gql(api, 'query($j: ID!) { job(id: $j) { status } }', { j: jobId })).job.status;
-    return status === 'DONE';
+    return status === 'DONE' || (grouped && status === 'GROUPING');
   };
   return waitUntil(done, () => `job ${jobId} is ${status}`, timeoutMs, pollMs);
 }

@@ -29,6 +29,11 @@ export async function markRunning(tx: Tx, jobId: string): Promise<void> {
   await tx.job.updateMany({ where: { id: jobId, status: 'QUEUED' }, data: { status: 'RUNNING', startedAt: new Date() } });
 }
 
+/** Every photo of the job is analysed and grouped incrementally: the full regroup will finish it. */
+export async function markGrouping(tx: Tx, jobId: string): Promise<void> {
+  await tx.job.updateMany({ where: { id: jobId, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'GROUPING' } });
+}
+
 export const hasPending = async (tx: Tx, jobId: string) => (await tx.jobItem.count({ where: { jobId, status: 'PENDING' } })) > 0;
 
 /** Marks the job done once no photo of it is pending (any process may call it; the first that finds none does). */

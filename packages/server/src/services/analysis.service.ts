@@ -8,6 +8,7 @@ import {
   failPendingItems,
   findJob,
   hasPending,
+  markGrouping,
   finishItem,
   imageOfContent,
   markRunning,
@@ -59,7 +60,9 @@ export class AnalysisService {
       if (itemIds) break;
     }
     // The task that leaves nothing pending asks for the full regroup, which finishes the job.
-    if (!(await hasPending(this.db, jobId))) await this.regroups.requestRegroup(job.groupId, 0);
+    if (await hasPending(this.db, jobId)) return;
+    await markGrouping(this.db, jobId);
+    await this.regroups.requestRegroup(job.groupId, 0);
   }
 
   /** The ids of the job's next batch of pending photos. */
