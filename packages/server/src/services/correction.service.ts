@@ -19,6 +19,7 @@ import {
   type UnassignedReason,
 } from '../repositories/face.repository.js';
 import { createPerson, findPerson, refreshPersons, restorePerson, updatePerson } from '../repositories/person.repository.js';
+import type { GroupEventMessage, EventBus } from '../events/event-bus.js';
 import type { GroupLock } from './group-lock.js';
 
 const MAX_IDS = 1000;
@@ -33,29 +34,32 @@ export class CorrectionService {
     private readonly lock: GroupLock,
     /** Grouping's similarity threshold, served with the faces users take out as with those grouping leaves out. */
     private readonly groupingThreshold: number,
+    private readonly events: EventBus,
   ) {}
 
   async rename(owner: string, personId: string, name: string | null) {
     const { groupId } = await this.ownedPerson(owner, personId);
     const newName = name === null ? null : checkedName(name, 'the name') || null;
-    return this.correct(groupId, async (tx) => {
+    return this.correct(groupId, async (tx, publish) => {
       const person = await this.person(tx, personId);
       const persons = await snapshotPersons(tx, [personId]);
       await updatePerson(tx, personId, { name: newName });
       const summary = `renamed ${label(person)} to ${newName === null ? 'no name' : `"${newName}"`}`;
       await recordCorrection(tx, groupId, 'RENAME', personId, { summary, before: { persons, faces: [] } });
+      publish({ kind: 'PERSON_RENAMED', personIds: [personId] });
       return personId;
     });
   }
 
   async setHidden(owner: string, personId: string, hidden: boolean) {
     const { groupId } = await this.ownedPerson(owner, personId);
-    return this.correct(groupId, async (tx) => {
+    return this.correct(groupId, async (tx, publish) => {
       const person = await this.person(tx, personId);
       const persons = await snapshotPersons(tx, [personId]);
       await updatePerson(tx, personId, { hidden });
       const summary = `${hidden ? 'hid' : 'showed'} ${label(person)}`;
       await recordCorrection(tx, groupId, 'SET_HIDDEN', personId, { summary, before: { persons, faces: [] } });
+      publish({ kind: 'PERSONS_CHANGED', personIds: [personId] });
       return personId;
     });
   }
@@ -67,7 +71,7 @@ export class CorrectionService {
     if (sources.length === 0) throw badInput('give at least one person to merge into the target');
     if (sources.length > MAX_IDS) throw badInput(`at most ${MAX_IDS} persons at a time`);
     if (sources.includes(targetId)) throw badInput(`person ${targetId} cannot be merged into itself`);
-    return this.correct(groupId, async (tx) => {
+    return this.correct(groupId, async (tx, publish) => {
       const target = await this.person(tx, targetId);
       const merged = [];
       for (const id of sources) merged.push(await this.person(tx, id, groupId));
@@ -82,6 +86,7 @@ export class CorrectionService {
         summary,
         before: { persons, faces: faces.map((f) => [f.id, f.personId]) },
       });
+      publish({ kind: 'PERSONS_MERGED', personIds: [targetId, ...sources] });
       return targetId;
     });
   }
@@ -92,7 +97,7 @@ export class CorrectionService {
     if (ids.length === 0) throw badInput('give at least one face to move');
     if (ids.length > MAX_IDS) throw badInput(`at most ${MAX_IDS} faces at a time`);
     const { groupId } = await this.ownedFace(owner, ids[0]);
-    return this.correct(groupId, async (tx) => {
+    return this.correct(groupId, async (tx, publish) => {
       const faces = [];
       for (const id of ids) faces.push(await this.face(tx, id, groupId));
       const target = personId ? await this.person(tx, personId, groupId) : null;
@@ -108,6 +113,7 @@ export class CorrectionService {
         faces: faces.map((f): [string, string | null, string | null] => [f.id, f.personId, f.unassigned]),
       };
       await recordCorrection(tx, groupId, 'MOVE_FACES', targetId, { summary, before });
+      publish({ kind: 'PERSONS_CHANGED', personIds: [...new Set([targetId, ...previous])] });
       return targetId;
     });
   }
@@ -115,7 +121,7 @@ export class CorrectionService {
   /** "Not this person": takes the face out of its person, and keeps it out on regrouping. */
   async notThisPerson(owner: string, faceId: string) {
     const { groupId } = await this.ownedFace(owner, faceId);
-    return this.correct(groupId, async (tx) => {
+    return this.correct(groupId, async (tx, publish) => {
       const face = await this.face(tx, faceId);
       if (!face.personId) throw badInput(`face ${faceId} is not assigned to a person`);
       const person = await this.person(tx, face.personId);
@@ -134,6 +140,7 @@ export class CorrectionService {
         before: { persons, faces: [[faceId, face.personId]] },
         apart: others.map((o): [string, string] => [faceId, o.id]),
       });
+      publish({ kind: 'PERSONS_CHANGED', personIds: [face.personId] });
       return faceId;
     });
   }
@@ -142,7 +149,7 @@ export class CorrectionService {
   async undo(owner: string, correctionId: string) {
     const found = isId(correctionId) ? await ownedCorrection(this.db, owner, correctionId) : null;
     if (!found) throw notFound('correction', correctionId);
-    return this.lock.transaction(found.groupId, async (tx) => {
+    return this.correct(found.groupId, async (tx, publish) => {
       const correction = await findCorrection(tx, correctionId);
       if (correction.undoneAt) throw badInput(`correction ${correctionId} is already undone`);
       const latest = await latestStanding(tx, correction.groupId);
@@ -152,17 +159,29 @@ export class CorrectionService {
       const faceIds = before.faces.map(([faceId]) => faceId);
       const current = await personsOfFaces(tx, faceIds);
       for (const [faceId, personId, unassigned = null] of before.faces) await assignFaces(tx, [faceId], personId, unassigned);
-      await refreshPersons(tx, [
+      const touched = [
         ...before.persons.map((p) => p.id),
         ...before.faces.map(([, personId]) => personId),
         ...current.map((f) => f.personId),
-      ]);
+      ];
+      await refreshPersons(tx, touched);
+      publish({ kind: 'PERSONS_CHANGED', personIds: [...new Set(touched.filter((id): id is string => id !== null))] });
       return markUndone(tx, correctionId);
     });
   }
 
-  private correct(groupId: string, work: (tx: Tx) => Promise<string>): Promise<string> {
-    return this.lock.transaction(groupId, work);
+  /**
+   * Runs a correction in one transaction holding the group's lock; what it publishes goes out once it is committed,
+   * so that subscribers read the new state.
+   */
+  private async correct<T>(
+    groupId: string,
+    work: (tx: Tx, publish: (event: Omit<GroupEventMessage, 'groupId'>) => void) => Promise<T>,
+  ): Promise<T> {
+    const events: GroupEventMessage[] = [];
+    const result = await this.lock.transaction(groupId, (tx) => work(tx, (event) => events.push({ groupId, ...event })));
+    for (const event of events) this.events.publish(event);
+    return result;
   }
 
   /** The owner's person, found before the group's lock is taken (to know which group to lock). */

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { badInput, isId, notFound } from '../errors.js';
+import type { EventBus } from '../events/event-bus.js';
 import {
   blobHashesInUse,
   deleteGroupRows,
@@ -28,11 +29,14 @@ export class ErasureService {
     private readonly blobs: BlobStore,
     private readonly thumbnails: ThumbnailService,
     private readonly pictures: PictureService,
+    private readonly events: EventBus,
   ) {}
 
   async deleteGroup(owner: string, groupId: string): Promise<string> {
     if (!isId(groupId) || !(await ownedGroup(this.db, owner, groupId))) throw notFound('group', groupId);
     const files = await this.lock.transaction(groupId, (tx) => deleteGroupRows(tx, groupId));
+    // Subscribers of the group find it gone, and their subscriptions end.
+    this.events.publish({ groupId, kind: 'IMAGES_REMOVED' });
     await this.thumbnails.removeGroup(groupId);
     await this.pictures.removeGroup(groupId);
     await this.removeUnusedBlobs(files.hashes);
@@ -52,6 +56,7 @@ export class ErasureService {
       const inGroup = found.filter((image) => image.groupId === groupId).map((image) => image.id);
       const deleted = await this.lock.transaction(groupId, (tx) => deleteImageRows(tx, inGroup));
       removedPersonIds.push(...deleted.removedPersonIds);
+      this.events.publish({ groupId, kind: 'IMAGES_REMOVED', personIds: deleted.removedPersonIds });
       await this.thumbnails.remove(groupId, deleted.files);
       await this.pictures.removeGroup(groupId);
       await this.removeUnusedBlobs(deleted.files.hashes);
@@ -68,6 +73,7 @@ export class ErasureService {
     const person = isId(personId) ? await ownedPerson(this.db, owner, personId) : null;
     if (!person) throw notFound('person', personId);
     const faceIds = await this.lock.transaction(person.groupId, (tx) => forgetPersonRows(tx, person));
+    this.events.publish({ groupId: person.groupId, kind: 'PERSONS_REMOVED', personIds: [personId] });
     await this.thumbnails.remove(person.groupId, { faceIds, imageIds: [] });
     await this.pictures.removeGroup(person.groupId);
     return { personId, forgottenFaces: faceIds.length };
