@@ -15,12 +15,21 @@ export interface RunningServer {
   process: ChildProcess;
   /** Everything the server wrote to stderr, for failure messages. */
   log: () => string;
+  /** The V8 inspector's WebSocket URL, when started with `inspect` (see inspector.ts). */
+  inspector?: string;
   stop(): Promise<void>;
 }
 
-/** Starts the API as `pnpm start` does (tsx packages/server/src/main.ts) on a free port, and waits until it listens. */
-export function startServer(env: Record<string, string> & { DATA_DIR: string }): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+/**
+ * Starts the API as `pnpm start` does (tsx packages/server/src/main.ts) on a free port, and waits until it listens.
+ * `inspect` opens the V8 inspector on loopback, for tests that measure the server's heap.
+ */
+export function startServer(
+  env: Record<string, string> & { DATA_DIR: string },
+  { inspect = false } = {},
+): Promise<RunningServer> {
+  const flags = inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
@@ -38,6 +47,7 @@ export function startServer(env: Record<string, string> & { DATA_DIR: string }):
           key: env.AUTH_DISABLED === 'true' ? '' : readFileSync(join(env.DATA_DIR, 'local-api-key'), 'utf8').trim(),
           process: child,
           log: () => output,
+          inspector: /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1],
           stop: () =>
             new Promise((done) => {
               if (child.exitCode !== null) return done();

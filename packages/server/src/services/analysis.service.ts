@@ -18,6 +18,7 @@ import {
 } from '../repositories/job.repository.js';
 import type { LocalFiles } from '../sources/local-files.js';
 import { sha256, type BlobStore } from '../storage/blob-store.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { RegroupRequests } from '../jobs/analysis-queue.js';
 import type { GroupingService } from './grouping.service.js';
 
@@ -38,6 +39,7 @@ export class AnalysisService {
     private readonly regroups: RegroupRequests,
     private readonly fetchLimits: FetchLimits,
     private readonly metrics: Metrics,
+    private readonly events: EventBus,
   ) {}
 
   /** Photos per task: the pipeline's batch. */
@@ -56,12 +58,17 @@ export class AnalysisService {
       const timer = this.metrics.analysisSeconds.startTimer();
       await this.analyseBatch(job.groupId, items);
       timer();
-      await this.grouping.assignNewFaces(job.groupId);
+      const { changed, created } = await this.grouping.assignNewFaces(job.groupId);
+      const groupId = job.groupId;
+      if (changed.length > 0) this.events.publish({ groupId, kind: 'PERSONS_CHANGED', personIds: changed });
+      if (created.length > 0) this.events.publish({ groupId, kind: 'PERSONS_CREATED', personIds: created });
+      this.events.publish({ groupId, kind: 'JOB_PROGRESS', jobId });
       if (itemIds) break;
     }
     // The task that leaves nothing pending asks for the full regroup, which finishes the job.
     if (await hasPending(this.db, jobId)) return;
     await markGrouping(this.db, jobId);
+    this.events.publish({ groupId: job.groupId, kind: 'JOB_PROGRESS', jobId });
     await this.regroups.requestRegroup(job.groupId, 0);
   }
 
@@ -75,7 +82,9 @@ export class AnalysisService {
     const { count } = await failPendingItems(this.db, itemIds, 'INTERNAL_ERROR', `analysis failed: ${reason}`);
     this.metrics.photosFailed.inc(count);
     const job = await findJob(this.db, jobId);
-    if (job && !(await hasPending(this.db, jobId))) await this.regroups.requestRegroup(job.groupId, 0);
+    if (!job) return;
+    this.events.publish({ groupId: job.groupId, kind: 'JOB_PROGRESS', jobId });
+    if (!(await hasPending(this.db, jobId))) await this.regroups.requestRegroup(job.groupId, 0);
   }
 
   private async analyseBatch(groupId: string, items: JobItem[]): Promise<void> {

@@ -25,6 +25,7 @@ import {
 import { finishGroupJobs } from '../repositories/job.repository.js';
 import { append } from '../repositories/maps.js';
 import { createPerson, personsOfGroup, refreshPersons } from '../repositories/person.repository.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { GroupLock } from './group-lock.js';
 
 /** Faces whose embedding norms judge weak faces in incremental grouping (a sample of the group). */
@@ -33,6 +34,13 @@ const NORM_SAMPLE = 1001;
 const ATTEMPTS = 3;
 /** Suggestions kept per group. */
 const KEPT_SUGGESTIONS = 200;
+
+/** Persons a regroup changed (their faces), created and removed (left with no face). */
+interface PersonChanges {
+  changed: string[];
+  created: string[];
+  removed: string[];
+}
 
 /** The group changed between reading it and writing what was computed from it. */
 class GroupChanged extends Error {}
@@ -50,6 +58,7 @@ export class GroupingService {
     private readonly db: Db,
     private readonly options: GroupImagesOptions,
     private readonly lock: GroupLock,
+    private readonly events: EventBus,
   ) {}
 
   /**
@@ -140,36 +149,40 @@ export class GroupingService {
    * with why (Face.unassigned). Keeps the merge suggestions it finds.
    */
   async regroup(groupId: string): Promise<void> {
+    const changes = await this.regroupOnce(groupId);
+    const { changed, created, removed } = changes;
+    if (changed.length > 0) this.events.publish({ groupId, kind: 'PERSONS_CHANGED', personIds: changed });
+    if (created.length > 0) this.events.publish({ groupId, kind: 'PERSONS_CREATED', personIds: created });
+    if (removed.length > 0) this.events.publish({ groupId, kind: 'PERSONS_REMOVED', personIds: removed });
+  }
+
+  private async regroupOnce(groupId: string): Promise<PersonChanges> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const state = await groupingState(this.db, groupId);
       const input = await this.regroupInput(this.db, groupId);
       const grouping = await this.group(input);
-      const written = await this.lock.transaction(
+      const changes = await this.lock.transaction(
         groupId,
-        async (tx) => {
-          if ((await groupingState(tx, groupId)) !== state) return false;
-          await this.writeRegroup(tx, groupId, input, grouping);
-          return true;
-        },
+        async (tx) => ((await groupingState(tx, groupId)) === state ? this.writeRegroup(tx, groupId, input, grouping) : null),
         { timeout: 60_000 },
       );
-      if (written) return;
+      if (changes) return changes;
     }
     // The group kept changing while it was clustered: cluster it holding the lock.
-    await this.lock.transaction(
+    return this.lock.transaction(
       groupId,
       async (tx) => {
         const input = await this.regroupInput(tx, groupId);
-        await this.writeRegroup(tx, groupId, input, await this.group(input));
+        return this.writeRegroup(tx, groupId, input, await this.group(input));
       },
       { timeout: 120_000 },
     );
   }
 
   /** The regroup task of the queues: regroups, then finishes the group's jobs that have no photo pending. */
-  async regroupAndFinishJobs(groupId: string): Promise<string[]> {
+  async regroupAndFinishJobs(groupId: string): Promise<void> {
     await this.regroup(groupId);
-    return finishGroupJobs(this.db, groupId);
+    for (const jobId of await finishGroupJobs(this.db, groupId)) this.events.publish({ groupId, kind: 'JOB_PROGRESS', jobId });
   }
 
   /** The last regroup's suggestions whose persons are still there and not said to be different, best first. */
@@ -210,7 +223,7 @@ export class GroupingService {
     groupId: string,
     { faces, persons, notThisPerson, decided }: Awaited<ReturnType<GroupingService['regroupInput']>>,
     { clusters, unassigned, suggestions }: QualityGrouping,
-  ): Promise<void> {
+  ): Promise<PersonChanges> {
     const personOf = new Map(faces.map((f) => [f.id, f.personId]));
     const candidates: { cluster: number; person: string; overlap: number; decided: boolean }[] = [];
     clusters.forEach((cluster, index) => {
@@ -240,8 +253,13 @@ export class GroupingService {
     const embeddingOf = new Map(faces.map((face) => [face.id, face.embedding]));
     const members = new Map<string, Float32Array[]>();
     const touched = new Set<string>(persons.map((p) => p.id));
+    const changes: PersonChanges = { changed: [], created: [], removed: [] };
     for (const [index, cluster] of clusters.entries()) {
-      const personId = personOfCluster.get(index) ?? (await createPerson(tx, groupId));
+      let personId = personOfCluster.get(index);
+      if (!personId) {
+        personId = await createPerson(tx, groupId);
+        changes.created.push(personId);
+      }
       personOfCluster.set(index, personId);
       touched.add(personId);
       members.set(
@@ -250,6 +268,8 @@ export class GroupingService {
       );
       const moving = cluster.filter((faceId) => personOf.get(faceId) !== personId);
       if (moving.length > 0) await assignFaces(tx, moving, personId, null);
+      if (moving.length > 0) changes.changed.push(personId);
+      for (const faceId of moving) if (personOf.get(faceId)) changes.changed.push(personOf.get(faceId)!);
     }
     for (const { faceId, reasons, nearest } of unassigned) {
       const reason: UnassignedReason = {
@@ -259,6 +279,7 @@ export class GroupingService {
         threshold: this.options.threshold,
       };
       await assignFaces(tx, [faceId], null, reason);
+      if (personOf.get(faceId)) changes.changed.push(personOf.get(faceId)!);
     }
     await refreshPersons(tx, touched, embeddingSums(members));
     await saveMergeSuggestions(
@@ -270,6 +291,10 @@ export class GroupingService {
         similarity: Math.round(similarity * 1e4) / 1e4,
       })),
     );
+    const kept = new Set(personOfCluster.values());
+    const removed = persons.filter((person) => !kept.has(person.id)).map((person) => person.id);
+    const unchanged = new Set([...changes.created, ...removed]);
+    return { ...changes, changed: [...new Set(changes.changed)].filter((id) => !unchanged.has(id)), removed };
   }
 }
 

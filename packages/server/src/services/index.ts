@@ -57,7 +57,7 @@ export function createServices(database: Database, pipeline: Analyser | null, co
   const files = new LocalFiles(config.importRoots);
   const originals = new Originals(blobs, files);
   const groupingOptions = groupingOptionsOf(resolveConfig(config.pipeline));
-  const grouping = new GroupingService(db, groupingOptions, lock);
+  const grouping = new GroupingService(db, groupingOptions, lock, events);
   const metrics = new Metrics(() => pendingPhotoCount(db));
   const queue = analysisQueue(database, config);
   const thumbnails = new ThumbnailService(db, originals, new GroupFolders(join(config.dataDir, 'thumbnails')));
@@ -70,7 +70,7 @@ export function createServices(database: Database, pipeline: Analyser | null, co
     signer,
     files,
     queue,
-    analysis: pipeline ? new AnalysisService(db, pipeline, blobs, files, grouping, queue, config.fetch, metrics) : null,
+    analysis: pipeline ? new AnalysisService(db, pipeline, blobs, files, grouping, queue, config.fetch, metrics, events) : null,
     grouping,
     groups: new GroupService(db),
     queries: new QueryService(new ReadRepository(db)),
