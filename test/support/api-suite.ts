@@ -222,7 +222,7 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': 'trace-42', ...authorization(server) },
-        body: JSON.stringify({ query: '{ groups { id } }' }),
+        body: JSON.stringify({ query: '{ groups { nodes { id } } }' }),
       });
       expect(response.headers.get('x-request-id')).toBe('trace-42');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -279,21 +279,28 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
 
       const merged = await gql(
         server,
-        `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id name photoCount } }`,
+        `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { person { id name photoCount } removedPersonIds } }`,
         {
           t: first.id,
           s: [second.id],
         },
       );
-      expect(merged.mergePersons).toEqual({ id: first.id, name: 'Mel', photoCount: first.photoCount + second.photoCount });
+      expect(merged.mergePersons).toEqual({
+        person: { id: first.id, name: 'Mel', photoCount: first.photoCount + second.photoCount },
+        removedPersonIds: [second.id],
+      });
       expect((await gqlError(server, PERSON, { id: second.id })).code).toBe('NOT_FOUND');
 
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections { id kind summary undoneAt } } }`, {
-        id: groupId,
-      });
-      expect(group.corrections.map((c: { kind: string }) => c.kind)).toEqual(['MERGE', 'RENAME', 'RENAME']);
+      const { group } = await gql(
+        server,
+        `query($id: ID!) { group(id: $id) { corrections { nodes { id kind summary undoneAt } } } }`,
+        {
+          id: groupId,
+        },
+      );
+      expect(group.corrections.nodes.map((c: { kind: string }) => c.kind)).toEqual(['MERGE', 'RENAME', 'RENAME']);
       const undone = await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { kind undoneAt } }`, {
-        id: group.corrections[0].id,
+        id: group.corrections.nodes[0].id,
       });
       expect(undone.undoCorrection.undoneAt).not.toBeNull();
 
@@ -308,23 +315,24 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const faceId = before.person.faces.nodes[0].id;
       const moved = await gql(
         server,
-        `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { id faceCount faces { nodes { id } } } }`,
+        `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { person { id faceCount faces { nodes { id } } } removedPersonIds } }`,
         {
           f: [faceId],
         },
       );
-      expect(moved.moveFaces.id).not.toBe(mel.id);
-      expect(moved.moveFaces.faces.nodes).toEqual([{ id: faceId }]);
+      expect(moved.moveFaces.person.id).not.toBe(mel.id);
+      expect(moved.moveFaces.person.faces.nodes).toEqual([{ id: faceId }]);
+      expect(moved.moveFaces.removedPersonIds).toEqual([]);
       expect((await gql(server, PERSON, { id: mel.id })).person.faceCount).toBe(mel.faceCount - 1);
 
-      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections(first: 1) { id kind } } }`, {
+      const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections(first: 1) { nodes { id kind } } } }`, {
         id: groupId,
       });
-      expect(group.corrections[0].kind).toBe('MOVE_FACES');
-      await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: group.corrections[0].id });
+      expect(group.corrections.nodes[0].kind).toBe('MOVE_FACES');
+      await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: group.corrections.nodes[0].id });
       const { face } = await gql(server, `query($id: ID!) { face(id: $id) { person { id } } }`, { id: faceId });
       expect(face.person.id).toBe(mel.id);
-      expect((await gqlError(server, PERSON, { id: moved.moveFaces.id })).code).toBe('NOT_FOUND');
+      expect((await gqlError(server, PERSON, { id: moved.moveFaces.person.id })).code).toBe('NOT_FOUND');
 
       // A face grouping left out loses its explanation in a person, and gets it back when the move is undone.
       const { group: unassigned } = await gql(
@@ -335,15 +343,19 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const leftOut = unassigned.unassignedFaces.nodes[0].id;
       const explained = (await gql(server, UNASSIGNED_FACE, { id: leftOut })).face;
       expect(explained.unassigned.reasons.length).toBeGreaterThan(0);
-      await gql(server, `mutation($f: [ID!]!, $p: ID!) { moveFaces(faceIds: $f, personId: $p) { id } }`, {
+      await gql(server, `mutation($f: [ID!]!, $p: ID!) { moveFaces(faceIds: $f, personId: $p) { person { id } } }`, {
         f: [leftOut],
         p: mel.id,
       });
       expect((await gql(server, UNASSIGNED_FACE, { id: leftOut })).face).toEqual({ person: { id: mel.id }, unassigned: null });
-      const { group: latest } = await gql(server, `query($id: ID!) { group(id: $id) { corrections(first: 1) { id } } }`, {
-        id: groupId,
-      });
-      await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: latest.corrections[0].id });
+      const { group: latest } = await gql(
+        server,
+        `query($id: ID!) { group(id: $id) { corrections(first: 1) { nodes { id } } } }`,
+        {
+          id: groupId,
+        },
+      );
+      await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: latest.corrections.nodes[0].id });
       expect((await gql(server, UNASSIGNED_FACE, { id: leftOut })).face).toEqual(explained);
     });
 
@@ -468,7 +480,7 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect(await dimensions(renamedSheet)).toEqual(sizeOf(personSheetLayout(mel.faceCount)));
 
       // A merge gives a sheet of all the faces; the merged-away person and its sheet are gone, also from the map.
-      await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, {
+      await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { person { id } } }`, {
         t: mel.id,
         s: [second.id],
       });
@@ -486,10 +498,10 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
 
       // Undoing both restores the first versions, and the very same pictures.
       for (let i = 0; i < 2; i++) {
-        const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections { id undoneAt } } }`, {
+        const { group } = await gql(server, `query($id: ID!) { group(id: $id) { corrections { nodes { id undoneAt } } } }`, {
           id: groupId,
         });
-        const latest = group.corrections.find((c: { undoneAt: string | null }) => c.undoneAt === null);
+        const latest = group.corrections.nodes.find((c: { undoneAt: string | null }) => c.undoneAt === null);
         await gql(server, `mutation($id: ID!) { undoCorrection(id: $id) { id } }`, { id: latest.id });
       }
       const restored = await pictures();
@@ -542,10 +554,14 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect(group.counts.images).toBe(1);
 
       const [mel] = await persons();
-      const mixed = await gqlError(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, {
-        t: mel.id,
-        s: [group.persons.nodes[0].id],
-      });
+      const mixed = await gqlError(
+        server,
+        `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { person { id } } }`,
+        {
+          t: mel.id,
+          s: [group.persons.nodes[0].id],
+        },
+      );
       // A person of another group is not found from this one: nothing moves across groups.
       expect(mixed).toMatchObject({ code: 'NOT_FOUND', message: `person ${group.persons.nodes[0].id} not found` });
 
@@ -572,11 +588,15 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
         },
       );
       expect(invalid.code).toBe('BAD_USER_INPUT');
-      const jobs = await gql(server, `query($id: ID!) { group(id: $id) { jobs { id } } }`, { id: groupId });
-      expect(jobs.group.jobs).toHaveLength(3);
-      const merge = await gqlError(server, `mutation($t: ID!) { mergePersons(targetId: $t, sourceIds: ["${unknown}"]) { id } }`, {
-        t: (await persons())[0].id,
-      });
+      const jobs = await gql(server, `query($id: ID!) { group(id: $id) { jobs { nodes { id } } } }`, { id: groupId });
+      expect(jobs.group.jobs.nodes).toHaveLength(3);
+      const merge = await gqlError(
+        server,
+        `mutation($t: ID!) { mergePersons(targetId: $t, sourceIds: ["${unknown}"]) { person { id } } }`,
+        {
+          t: (await persons())[0].id,
+        },
+      );
       expect(merge.code).toBe('NOT_FOUND');
     });
 
@@ -586,20 +606,20 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
         (await gql(server, PERSON, { id })).person.faces.nodes.map((f: { id: string }) => f.id).sort();
       await gql(server, `mutation($id: ID!) { renamePerson(personId: $id, name: "Kept") { id } }`, { id: second.id });
       // A merge grouping alone would not make, and a face moved out to a person of its own.
-      await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { id } }`, {
+      await gql(server, `mutation($t: ID!, $s: [ID!]!) { mergePersons(targetId: $t, sourceIds: $s) { person { id } } }`, {
         t: second.id,
         s: [third.id],
       });
       const merged = await faceIds(second.id);
       const movedFace = (await faceIds(first.id))[0];
-      const moved = await gql(server, `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { id } }`, {
+      const moved = await gql(server, `mutation($f: [ID!]!) { moveFaces(faceIds: $f, personId: null) { person { id } } }`, {
         f: [movedFace],
       });
 
       await gql(server, `mutation($g: ID!) { regroup(groupId: $g) { id } }`, { g: groupId });
       expect((await gql(server, PERSON, { id: second.id })).person.name).toBe('Kept');
       expect(await faceIds(second.id)).toEqual(expect.arrayContaining(merged));
-      expect(await faceIds(moved.moveFaces.id)).toEqual([movedFace]);
+      expect(await faceIds(moved.moveFaces.person.id)).toEqual([movedFace]);
       expect(await faceIds(first.id)).not.toContain(movedFace);
     });
 
@@ -609,7 +629,7 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       const before = await state();
       const { group: correctionsBefore } = await gql(
         server,
-        `query($id: ID!) { group(id: $id) { corrections { id kind undoneAt } } }`,
+        `query($id: ID!) { group(id: $id) { corrections { nodes { id kind undoneAt } } } }`,
         { id: groupId },
       );
       await server.stop();
@@ -618,7 +638,7 @@ export function apiSuite(name: string, database: () => Promise<{ url: string; dr
       expect(await state()).toEqual(before);
       const { group } = await gql(
         server,
-        `query($id: ID!) { group(id: $id) { counts { images } corrections { id kind undoneAt } } }`,
+        `query($id: ID!) { group(id: $id) { counts { images } corrections { nodes { id kind undoneAt } } } }`,
         { id: groupId },
       );
       expect(group.counts.images).toBe(UNIQUE_PHOTOS);

@@ -60,9 +60,11 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
 
     const GROUP = `query($g: ID!) { group(id: $g) {
       overviewSheetUrl embeddingMapUrl
-      persons(first: 40) { nodes { id faceCount thumbnailUrl sheetUrl faces(first: 40) { nodes { id thumbnailUrl image { id } } } } }
-      images(first: 40) { nodes { id key contentHash thumbnailUrl faces { id } } }
-      jobs { id } corrections { id }
+      persons(first: 40) {
+        nodes { id faceCount thumbnailUrl sheetUrl faces(first: 40) { nodes { id thumbnailUrl large: thumbnailUrl(scale: 2) image { id } } } }
+      }
+      images(first: 40) { nodes { id key contentHash thumbnailUrl viewerUrl originalUrl faces { id } } }
+      jobs { nodes { id } } corrections { nodes { id } }
     } }`;
     const groupOf = async (id: string) => (await gql(server, GROUP, { g: id })).group;
 
@@ -75,9 +77,9 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
         ...group.persons.nodes.flatMap((p: any) => [
           p.thumbnailUrl,
           p.sheetUrl,
-          ...p.faces.nodes.map((f: any) => f.thumbnailUrl),
+          ...p.faces.nodes.flatMap((f: any) => [f.thumbnailUrl, f.large]),
         ]),
-        ...group.images.nodes.map((i: any) => i.thumbnailUrl),
+        ...group.images.nodes.flatMap((i: any) => [i.thumbnailUrl, i.viewerUrl, i.originalUrl]),
       ];
       for (const url of urls) expect((await fetch(url)).status, url).toBe(200);
       return group;
@@ -198,15 +200,17 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
         album,
         ...group.images.nodes.flatMap((i: any) => [i.id, ...i.faces.map((f: any) => f.id)]),
         ...group.persons.nodes.map((p: any) => p.id),
-        ...group.jobs.map((j: any) => j.id),
-        ...group.corrections.map((c: any) => c.id),
+        ...group.jobs.nodes.map((j: any) => j.id),
+        ...group.corrections.nodes.map((c: any) => c.id),
       ];
       expect(await gql(server, `mutation($g: ID!) { deleteGroup(id: $g) }`, { g: album })).toEqual({ deleteGroup: album });
       await expectNoTrace(traces);
-      expect((await gql(server, '{ groups { id } }')).groups).toEqual([{ id: copy }]);
+      expect((await gql(server, '{ groups { nodes { id } } }')).groups.nodes).toEqual([{ id: copy }]);
       // Its picture URLs, still within their lifetime, show nothing any more.
       expect((await fetch(group.overviewSheetUrl)).status).toBe(404);
       expect((await fetch(group.images.nodes[0].thumbnailUrl)).status).toBe(404);
+      expect((await fetch(group.images.nodes[0].viewerUrl)).status).toBe(404);
+      expect((await fetch(group.images.nodes[0].originalUrl)).status).toBe(404);
     });
 
     it('removes at the next start the files a crash between commit and file removal left behind', async () => {
@@ -231,7 +235,7 @@ export function erasureSuite(name: string, database: () => Promise<TestDatabase>
       // What is still in use stays.
       for (const image of kept.images.nodes)
         expect(files).toContain(join('blobs', image.contentHash.slice(0, 2), image.contentHash));
-      expect((await gql(server, '{ groups { id } }')).groups).toEqual([{ id: copy }]);
+      expect((await gql(server, '{ groups { nodes { id } } }')).groups.nodes).toEqual([{ id: copy }]);
     });
   });
 }

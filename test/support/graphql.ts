@@ -48,11 +48,7 @@ async function waitUntil(done: () => Promise<boolean>, what: () => string, timeo
 }
 
 /** Waits until an ingest job is done (or, with `grouped`, its photos are analysed and in persons: GROUPING). */
-export function waitForJob(
-  api: Api,
-  jobId: string,
-  { timeoutMs = 180_000, pollMs = 250, grouped = false } = {},
-): Promise<void> {
+export function waitForJob(api: Api, jobId: string, { timeoutMs = 180_000, pollMs = 250, grouped = false } = {}): Promise<void> {
   let status = '';
   const done = async () => {
     status = (await gql(api, 'query($j: ID!) { job(id: $j) { status } }', { j: jobId })).job.status;
@@ -65,7 +61,8 @@ export function waitForJob(
 export function waitForGroupJobs(api: Api, groupId: string, { timeoutMs = 180_000, pollMs = 250 } = {}): Promise<void> {
   let jobs: { id: string; status: string }[] = [];
   const done = async () => {
-    jobs = (await gql(api, 'query($g: ID!) { group(id: $g) { jobs { id status } } }', { g: groupId })).group.jobs;
+    jobs = (await gql(api, 'query($g: ID!) { group(id: $g) { jobs(first: 500) { nodes { id status } } } }', { g: groupId })).group
+      .jobs.nodes;
     return jobs.every((job) => job.status === 'DONE');
   };
   return waitUntil(done, () => `jobs of group ${groupId}: ${JSON.stringify(jobs)}`, timeoutMs, pollMs);

@@ -65,7 +65,7 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       const result = await run();
       const ms = performance.now() - started;
       outcomes.push({ name, answer: answerOf(result), ms });
-      expect((await gql(server, '{ groups { id } }')).groups.length).toBeGreaterThan(0);
+      expect((await gql(server, '{ groups { nodes { id } } }')).groups.nodes.length).toBeGreaterThan(0);
       expect(server.process.exitCode).toBe(null);
       return { result, ms };
     }
@@ -142,15 +142,15 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       const { group } = await gql(
         server,
         `query($g: ID!) { group(id: $g) {
-        persons(first: 1) { nodes { id } } images(first: 1) { nodes { id faces { id } } } jobs { id }
+        persons(first: 1) { nodes { id faces(first: 1) { nodes { id image { id } } } } } jobs(first: 1) { nodes { id } }
       } }`,
         { g: groupId },
       );
       return {
         person: group.persons.nodes[0].id as string,
-        image: group.images.nodes[0].id as string,
-        face: group.images.nodes[0].faces[0].id as string,
-        job: group.jobs[0].id as string,
+        image: group.persons.nodes[0].faces.nodes[0].image.id as string,
+        face: group.persons.nodes[0].faces.nodes[0].id as string,
+        job: group.jobs.nodes[0].id as string,
       };
     };
 
@@ -292,7 +292,7 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
               const response = await fetch(`${server.url}/graphql`, {
                 method: 'POST',
                 headers: { 'content-type': 'application/json', ...headers },
-                body: '{"query":"{ groups { id } }"}',
+                body: '{"query":"{ groups { nodes { id } } }"}',
               });
               return `${response.status} ${codeOf(await response.json())}`;
             },
@@ -308,7 +308,7 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
 
       it('stops accepting a key once it is revoked', async () => {
         const spare = { url: server.url, key: await createApiKey(env(), 'mallory') };
-        expect((await gql(spare, '{ groups { id } }')).groups).toEqual([]);
+        expect((await gql(spare, '{ groups { nodes { id } } }')).groups.nodes).toEqual([]);
         const list = await apikey(env(), 'list');
         expect(list).not.toContain(spare.key);
         const id = list
@@ -316,7 +316,11 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           .find((line) => line.includes(spare.key.slice(0, 9)))!
           .split('\t')[0];
         await apikey(env(), 'revoke', id);
-        const { result } = await attempt('a revoked key', () => request(spare, '{ groups { id } }').then(codeOf), String);
+        const { result } = await attempt(
+          'a revoked key',
+          () => request(spare, '{ groups { nodes { id } } }').then(codeOf),
+          String,
+        );
         expect(result).toBe('UNAUTHENTICATED');
       });
 
@@ -324,10 +328,10 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         await gql(other, `mutation { createGroup(name: "Mallory's") { id } }`);
         const { result } = await attempt(
           "groups of another owner's key",
-          () => gql(other, '{ groups { name } }'),
-          (r) => JSON.stringify(r.groups),
+          () => gql(other, '{ groups { nodes { name } } }'),
+          (r) => JSON.stringify(r.groups.nodes),
         );
-        expect(result.groups).toEqual([{ name: "Mallory's" }]);
+        expect(result.groups.nodes).toEqual([{ name: "Mallory's" }]);
       });
 
       it("answers another owner's group, person, image, face and job as NOT_FOUND, like ids that never existed", async () => {
@@ -353,20 +357,24 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
 
       it("refuses every mutation on another owner's things, and changes nothing", async () => {
         const ids = await someOfOwner();
-        const own = (await gql(other, '{ groups { id } }')).groups[0].id;
+        const own = (await gql(other, '{ groups { nodes { id } } }')).groups.nodes[0].id;
         const before = await gql(
           server,
-          `query($g: ID!) { group(id: $g) { counts { images faces persons } corrections { id } persons { nodes { id name hidden faceCount } } } }`,
+          `query($g: ID!) { group(id: $g) { counts { images faces persons } corrections { totalCount } persons { nodes { id name hidden faceCount } } } }`,
           { g: groupId },
         );
         await gql(server, `mutation($p: ID!) { renamePerson(personId: $p, name: "Ann") { id } }`, { p: ids.person });
         const correction = (
-          await gql(server, `query($g: ID!) { group(id: $g) { corrections(first: 1) { id } } }`, { g: groupId })
-        ).group.corrections[0].id;
+          await gql(server, `query($g: ID!) { group(id: $g) { corrections(first: 1) { nodes { id } } } }`, { g: groupId })
+        ).group.corrections.nodes[0].id;
         const mutations: [string, string, Record<string, unknown>][] = [
           ['renamePerson', 'mutation($p: ID!) { renamePerson(personId: $p, name: "x") { id } }', { p: ids.person }],
-          ['mergePersons', `mutation($p: ID!) { mergePersons(targetId: $p, sourceIds: ["${NEVER}"]) { id } }`, { p: ids.person }],
-          ['moveFaces', 'mutation($f: ID!) { moveFaces(faceIds: [$f], personId: null) { id } }', { f: ids.face }],
+          [
+            'mergePersons',
+            `mutation($p: ID!) { mergePersons(targetId: $p, sourceIds: ["${NEVER}"]) { person { id } } }`,
+            { p: ids.person },
+          ],
+          ['moveFaces', 'mutation($f: ID!) { moveFaces(faceIds: [$f], personId: null) { person { id } } }', { f: ids.face }],
           ['markNotThisPerson', 'mutation($f: ID!) { markNotThisPerson(faceId: $f) { id } }', { f: ids.face }],
           ['setPersonHidden', 'mutation($p: ID!) { setPersonHidden(personId: $p, hidden: true) { id } }', { p: ids.person }],
           ['undoCorrection', 'mutation($c: ID!) { undoCorrection(id: $c) { id } }', { c: correction }],
@@ -402,17 +410,18 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
         expect(theirs.addImagesFromPaths.id).toBeTruthy();
         const { result } = await attempt(
           "moveFaces of another owner's face into one's own person",
-          () => gqlError(other, 'mutation($f: ID!) { moveFaces(faceIds: [$f], personId: null) { id } }', { f: ids.face }),
+          () =>
+            gqlError(other, 'mutation($f: ID!) { moveFaces(faceIds: [$f], personId: null) { person { id } } }', { f: ids.face }),
           (r) => String(r.code),
         );
         expect(result.code).toBe('NOT_FOUND');
         const after = await gql(
           server,
-          `query($g: ID!) { group(id: $g) { counts { images faces persons } corrections { id } persons { nodes { id name hidden faceCount } } } }`,
+          `query($g: ID!) { group(id: $g) { counts { images faces persons } corrections { totalCount } persons { nodes { id name hidden faceCount } } } }`,
           { g: groupId },
         );
         expect(after.group.counts).toEqual(before.group.counts);
-        expect(after.group.corrections.length).toBe(before.group.corrections.length + 1);
+        expect(after.group.corrections.totalCount).toBe(before.group.corrections.totalCount + 1);
       });
 
       it('refuses picture URLs that were not signed, or were changed', async () => {
@@ -491,20 +500,22 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
           (r) => codeOf(r),
         );
         expect(codeOf(result)).toBe('ok');
-        const groups = (await gql(server, '{ groups { name } }')).groups.map((g: { name: string }) => g.name);
+        const groups = (await gql(server, '{ groups(first: 500) { nodes { name } } }')).groups.nodes.map(
+          (g: { name: string }) => g.name,
+        );
         expect(groups).not.toContain('trap');
         expect(groups).not.toContain('empty');
       });
 
       it('creates no group for /etc, and shows photo locations relative to their root', async () => {
-        const before = (await gql(server, '{ groups { id } }')).groups.length;
+        const before = (await gql(server, '{ groups { nodes { id } } }')).groups.nodes.length;
         const { result } = await attempt(
           'importFolder /etc',
           () => request(server, 'mutation { importFolder(path: "/etc") { id } }'),
           (r) => codeOf(r),
         );
         expect(codeOf(result)).toBe('FORBIDDEN_PATH');
-        expect((await gql(server, '{ groups { id } }')).groups.length).toBe(before);
+        expect((await gql(server, '{ groups { nodes { id } } }')).groups.nodes.length).toBe(before);
         const { group } = await gql(
           server,
           `query($g: ID!) { group(id: $g) { images(status: ANALYSED) { nodes { location } } } }`,
@@ -555,13 +566,13 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
       });
 
       it('refuses a query of too many tokens', async () => {
-        const query = `{ groups { ${'id '.repeat(60_000)} } }`;
+        const query = `{ groups { nodes { ${'id '.repeat(60_000)} } } }`;
         const result = await abuse('180 kB of repeated fields', () => request(server, query), codeOf);
         expect(codeOf(result)).not.toBe('ok');
       });
 
       it('refuses too many directives', async () => {
-        const query = `{ groups { id ${'@include(if: true) '.repeat(200)} } }`;
+        const query = `{ groups { nodes { id ${'@include(if: true) '.repeat(200)} } } }`;
         // Not one of the issue's cases: graphql's own rules report 100 repeated directives beside the limit's one error,
         // which takes longer to write out.
         const result = await abuse('200 directives', () => request(server, query), codeOf, 3 * ABUSE_MS);
@@ -593,7 +604,7 @@ export function hostileSuite(name: string, database: () => Promise<{ url: string
               error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
             );
             const chunk = ' '.repeat(256 * 1024);
-            req.write(`{"query":"{ groups { id } }", "padding": "${chunk}`);
+            req.write(`{"query":"{ groups { nodes { id } } }", "padding": "${chunk}`);
             if (bytes === null) {
               for (let i = 0; i < 12; i++) req.write(chunk);
               req.end('"}');

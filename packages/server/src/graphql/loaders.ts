@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { append } from '../repositories/maps.js';
-import type { Page, PageOf, ReadRepository } from '../repositories/read.repository.js';
+import type { ImageOrder, Page, PageOf, ReadRepository } from '../repositories/read.repository.js';
 import { checked, jobProgress } from '../services/query.service.js';
 
 /**
@@ -13,14 +13,14 @@ export function createLoaders(read: ReadRepository) {
       const rows = new Map((await load(ids)).map((row) => [row.id, row]));
       return ids.map((id) => rows.get(id) ?? null);
     });
-  /** Pages of a list per owner id, one loader per page size and offset. */
-  const paged = <T>(load: (ids: readonly string[], page: Page) => Promise<PageOf<T>[]>) => {
+  /** Pages of a list per owner id, one loader per order, page size and offset. */
+  const paged = <T, O extends string = never>(load: (ids: readonly string[], page: Page, order: O) => Promise<PageOf<T>[]>) => {
     const loaders = new Map<string, DataLoader<string, PageOf<T>>>();
-    return (id: string, page: Page) => {
-      const key = `${page.first}:${page.offset}`;
+    return (id: string, page: Page, order?: O) => {
+      const key = `${order}:${page.first}:${page.offset}`;
       let loader = loaders.get(key);
       if (!loader) {
-        loader = new DataLoader((ids) => load(ids, checked(page)));
+        loader = new DataLoader((ids) => load(ids, checked(page), order as O));
         loaders.set(key, loader);
       }
       return loader.load(id);
@@ -31,6 +31,10 @@ export function createLoaders(read: ReadRepository) {
     for (const face of await read.facesOfImages(imageIds)) append(facesOf, face.imageId, face);
     return imageIds.map((id) => facesOf.get(id) ?? []);
   });
+  const faceCounts = new DataLoader(async (imageIds: readonly string[]) => {
+    const counts = await read.faceCountsOfImages(imageIds);
+    return imageIds.map((id) => counts.get(id) ?? 0);
+  });
   const jobProgresses = new DataLoader(async (jobIds: readonly string[]) => (await read.jobItems(jobIds)).map(jobProgress));
   return {
     group: byId(read.groupsByIds),
@@ -39,8 +43,11 @@ export function createLoaders(read: ReadRepository) {
     face: byId(read.facesByIds),
     user: byId(read.usersByIds),
     facesOfImage: (imageId: string) => facesOfImages.load(imageId),
+    faceCountOfImage: (imageId: string) => faceCounts.load(imageId),
     facesOfPerson: paged((ids, page) => read.facesOfPersons(ids, page)),
-    imagesOfPerson: paged((ids, page) => read.imagesOfPersons(ids, page)),
+    imagesOfPerson: paged<Awaited<ReturnType<ReadRepository['imagesByIds']>>[number], ImageOrder>((ids, page, order) =>
+      read.imagesOfPersons(ids, order, page),
+    ),
     jobProgress: (jobId: string) => jobProgresses.load(jobId),
   };
 }

@@ -18,10 +18,12 @@ export const IDE_ASSETS: Record<string, { file: string; type: string }> = {
 const FIRST_QUERY = `# Welcome to the face-grouping API. Try:
 query Groups {
   groups {
-    id
-    name
-    counts { images faces persons }
-    persons(first: 10) { nodes { id name photoCount thumbnailUrl } }
+    nodes {
+      id
+      name
+      counts { images faces persons }
+      persons(first: 10) { nodes { id name photoCount thumbnailUrl } }
+    }
   }
 }
 `;

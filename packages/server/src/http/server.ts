@@ -132,13 +132,25 @@ export function createHttpServer(apollo: ApolloServer<Context>, services: Servic
   async function picture(route: SignedRoute, url: URL): Promise<ServedImage> {
     switch (route.kind) {
       case 'face':
-        return { bytes: await services.thumbnails.face(route.groupId, route.faceId), contentType: 'image/jpeg', cacheable: true };
+        return {
+          bytes: await services.thumbnails.face(route.groupId, route.faceId, route.scale),
+          contentType: 'image/jpeg',
+          cacheable: true,
+        };
       case 'image':
         return {
           bytes: await services.thumbnails.image(route.groupId, route.imageId),
           contentType: 'image/jpeg',
           cacheable: true,
         };
+      case 'viewer':
+        return {
+          bytes: await services.thumbnails.viewer(route.groupId, route.imageId),
+          contentType: 'image/jpeg',
+          cacheable: true,
+        };
+      case 'original':
+        return { ...(await services.thumbnails.original(route.groupId, route.imageId)), cacheable: true };
       case 'picture': {
         const { bytes, contentType, version } = await services.pictures.render(route.groupId, route.picture);
         // An outdated version is drawn anew each time: only the current one may be cached.

@@ -26,7 +26,8 @@ export async function refreshPersons(
   const ownsCover = (person: (typeof persons)[number]) => (facesOf.get(person.id) ?? []).some((f) => f.id === person.coverFaceId);
   // Covers are unique: release the ones that moved away before another person takes them.
   const released = persons.filter((p) => p.coverFaceId !== null && !ownsCover(p)).map((p) => p.id);
-  if (released.length > 0) await tx.person.updateMany({ where: { id: { in: released } }, data: { coverFaceId: null } });
+  if (released.length > 0)
+    await tx.person.updateMany({ where: { id: { in: released } }, data: { coverFaceId: null, coverChosen: false } });
   const empty: string[] = [];
   for (const person of persons) {
     const own = facesOf.get(person.id) ?? [];
@@ -50,6 +51,10 @@ export async function refreshPersons(
 
 export const findPerson = (tx: Tx, id: string) => tx.person.findUnique({ where: { id } });
 
+/** Those of these persons that still exist. */
+export const existingPersonIds = async (tx: Tx, ids: string[]) =>
+  new Set((await tx.person.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((p) => p.id));
+
 export async function updatePerson(
   tx: Tx,
   id: string,
@@ -60,13 +65,44 @@ export async function updatePerson(
 
 export const createPerson = async (tx: Tx, groupId: string) => (await tx.person.create({ data: { groupId } })).id;
 
-/** Puts a person back as a snapshot had it (created again when it was merged away or emptied since). */
+/**
+ * Puts a person back as a snapshot had it (created again when it was merged away or emptied since). Its cover
+ * comes back with restoreCover, once its faces are back.
+ */
 export async function restorePerson(
   tx: Tx,
   groupId: string,
-  { id, createdAt, ...fields }: { id: string; name: string | null; hidden: boolean; curated: boolean; createdAt: string },
+  {
+    id,
+    createdAt,
+    name,
+    hidden,
+    curated,
+  }: { id: string; name: string | null; hidden: boolean; curated: boolean; createdAt: string },
 ): Promise<void> {
+  const fields = { name, hidden, curated };
   await tx.person.upsert({ where: { id }, create: { id, groupId, createdAt: new Date(createdAt), ...fields }, update: fields });
+}
+
+/** Makes one of the person's faces its cover, as a user's choice: refreshing the person keeps it while the face is its. */
+export async function setCover(tx: Tx, personId: string, faceId: string): Promise<void> {
+  await tx.person.update({ where: { id: personId }, data: { coverFaceId: faceId, coverChosen: true } });
+}
+
+/**
+ * Gives a person back the cover a snapshot had, when that face is the person's again (faces are put back first).
+ * Snapshots without a cover leave it to refreshPersons.
+ */
+export async function restoreCover(
+  tx: Tx,
+  { id, coverFaceId, coverChosen }: { id: string; coverFaceId?: string | null; coverChosen?: boolean },
+): Promise<void> {
+  if (!coverFaceId) return;
+  const face = await tx.face.findUnique({ where: { id: coverFaceId }, select: { personId: true } });
+  if (face?.personId !== id) return;
+  // Covers are unique: the person that has it now (the face was its until now) gives it up.
+  await tx.person.updateMany({ where: { coverFaceId, id: { not: id } }, data: { coverFaceId: null, coverChosen: false } });
+  await tx.person.update({ where: { id }, data: { coverFaceId, coverChosen: coverChosen ?? false } });
 }
 
 /** A group's persons, with what says whether a user decided them (named, or merged and moved into). */

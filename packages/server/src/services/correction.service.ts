@@ -18,7 +18,16 @@ import {
   personsOfFaces,
   type UnassignedReason,
 } from '../repositories/face.repository.js';
-import { createPerson, findPerson, refreshPersons, restorePerson, updatePerson } from '../repositories/person.repository.js';
+import {
+  createPerson,
+  existingPersonIds,
+  findPerson,
+  refreshPersons,
+  restoreCover,
+  restorePerson,
+  setCover,
+  updatePerson,
+} from '../repositories/person.repository.js';
 import type { GroupEventMessage, EventBus } from '../events/event-bus.js';
 import type { GroupLock } from './group-lock.js';
 
@@ -64,8 +73,11 @@ export class CorrectionService {
     });
   }
 
-  /** Moves all faces of the sources into the target; the target keeps its name unless it has none. */
-  async merge(owner: string, targetId: string, sourceIds: string[]) {
+  /**
+   * Moves all faces of the sources into the target; the target keeps its name unless it has none. The sources are
+   * removed.
+   */
+  async merge(owner: string, targetId: string, sourceIds: string[]): Promise<PersonsChange> {
     const { groupId } = await this.ownedPerson(owner, targetId);
     const sources = [...new Set(sourceIds)];
     if (sources.length === 0) throw badInput('give at least one person to merge into the target');
@@ -87,12 +99,12 @@ export class CorrectionService {
         before: { persons, faces: faces.map((f) => [f.id, f.personId]) },
       });
       publish({ kind: 'PERSONS_MERGED', personIds: [targetId, ...sources] });
-      return targetId;
+      return { personId: targetId, removedPersonIds: sources };
     });
   }
 
-  /** Moves faces to a person of their group, or to a new person when none is given. */
-  async moveFaces(owner: string, faceIds: string[], personId: string | null) {
+  /** Moves faces to a person of their group, or to a new person when none is given; persons left with none are removed. */
+  async moveFaces(owner: string, faceIds: string[], personId: string | null): Promise<PersonsChange> {
     const ids = [...new Set(faceIds)];
     if (ids.length === 0) throw badInput('give at least one face to move');
     if (ids.length > MAX_IDS) throw badInput(`at most ${MAX_IDS} faces at a time`);
@@ -113,8 +125,48 @@ export class CorrectionService {
         faces: faces.map((f): [string, string | null, string | null] => [f.id, f.personId, f.unassigned]),
       };
       await recordCorrection(tx, groupId, 'MOVE_FACES', targetId, { summary, before });
+      const left = await existingPersonIds(tx, previous);
       publish({ kind: 'PERSONS_CHANGED', personIds: [...new Set([targetId, ...previous])] });
-      return targetId;
+      return { personId: targetId, removedPersonIds: [...new Set(previous)].filter((id) => !left.has(id)) };
+    });
+  }
+
+  /** Makes one of the person's faces its cover; refreshing the person keeps it while the face is the person's. */
+  async setCover(owner: string, personId: string, faceId: string) {
+    const { groupId } = await this.ownedPerson(owner, personId);
+    return this.correct(groupId, async (tx, publish) => {
+      const person = await this.person(tx, personId);
+      const face = await this.face(tx, faceId, groupId);
+      if (face.personId !== personId) throw badInput(`face ${faceId} is not a face of ${label(person)}`);
+      const persons = await snapshotPersons(tx, [personId]);
+      await setCover(tx, personId, faceId);
+      await recordCorrection(tx, groupId, 'SET_COVER', personId, {
+        summary: `chose face ${faceId} as the cover of ${label(person)}`,
+        before: { persons, faces: [] },
+      });
+      publish({ kind: 'PERSONS_CHANGED', personIds: [personId] });
+      return personId;
+    });
+  }
+
+  /**
+   * "Different persons": records the faces each of two persons of one group has now, which grouping keeps apart
+   * while the correction stands. Returns the correction's id.
+   */
+  async differentPersons(owner: string, a: string, b: string) {
+    if (a === b) throw badInput('a person is not different from itself: give two persons');
+    const { groupId } = await this.ownedPerson(owner, a);
+    return this.correct(groupId, async (tx) => {
+      const first = await this.person(tx, a);
+      const second = await this.person(tx, b, groupId);
+      const faces = await facesOfPersons(tx, [a, b]);
+      const faceIdsOf = (personId: string) => faces.filter((f) => f.personId === personId).map((f) => f.id);
+      const correction = await recordCorrection(tx, groupId, 'DIFFERENT_PERSONS', a, {
+        summary: `${label(first)} and ${label(second)} are different people`,
+        before: { persons: await snapshotPersons(tx, [a, b]), faces: [] },
+        faceIds: [faceIdsOf(a), faceIdsOf(b)],
+      });
+      return correction.id;
     });
   }
 
@@ -159,6 +211,7 @@ export class CorrectionService {
       const faceIds = before.faces.map(([faceId]) => faceId);
       const current = await personsOfFaces(tx, faceIds);
       for (const [faceId, personId, unassigned = null] of before.faces) await assignFaces(tx, [faceId], personId, unassigned);
+      for (const person of before.persons) await restoreCover(tx, person);
       const touched = [
         ...before.persons.map((p) => p.id),
         ...before.faces.map(([, personId]) => personId),
@@ -209,6 +262,12 @@ export class CorrectionService {
     if (!face || (groupId && face.groupId !== groupId)) throw notFound('face', id);
     return face;
   }
+}
+
+/** A correction's person, and the persons it removed (emptied or merged away). */
+export interface PersonsChange {
+  personId: string;
+  removedPersonIds: string[];
 }
 
 function label(person: { id: string; name: string | null }): string {

@@ -1,9 +1,11 @@
 import { AppError, badInput, isId, notFound } from '../errors.js';
-import type { Page, ReadRepository } from '../repositories/read.repository.js';
+import type { ImageFilter, Page, PersonFilter, ReadRepository } from '../repositories/read.repository.js';
 
-export type { Page } from '../repositories/read.repository.js';
+export type { ImageFilter, ImageOrder, Page, PageOf, PersonFilter } from '../repositories/read.repository.js';
 
 const MAX_PAGE = 500;
+/** The most persons one photo filter may name. */
+const MAX_FILTER_PERSONS = 100;
 
 /**
  * Reads for the API: the owner's entities by id (NOT_FOUND when unknown or another owner's), and pages checked
@@ -13,8 +15,13 @@ export class QueryService {
   constructor(readonly read: ReadRepository) {}
 
   /** The owner's groups, oldest first. */
-  groups(owner: string) {
-    return this.read.groups(owner);
+  groups(owner: string, page: Page) {
+    return this.read.groups(owner, checked(page));
+  }
+
+  /** The owner's entity of any kind by id, or null (gone, never there, or another owner's). */
+  node(owner: string, id: string) {
+    return isId(id) ? this.read.ownedNode(owner, id) : Promise.resolve(null);
   }
 
   group(owner: string, id: string) {
@@ -61,12 +68,22 @@ export class QueryService {
     };
   }
 
-  persons(groupId: string, includeHidden: boolean, page: Page) {
-    return this.read.persons(groupId, includeHidden, checked(page));
+  persons(groupId: string, filter: PersonFilter, page: Page) {
+    if (!Number.isInteger(filter.minFaces)) throw badInput('minFaces must be an integer');
+    const search = filter.search?.trim() || null;
+    return this.read.persons(groupId, { ...filter, search }, checked(page));
   }
 
-  images(groupId: string, status: string | null, page: Page) {
-    return this.read.images({ groupId, ...(status ? { status } : {}) }, checked(page));
+  images(groupId: string, filter: ImageFilter, page: Page) {
+    const personIds = filter.personIds === null ? null : [...new Set(filter.personIds)];
+    if (personIds && personIds.length > MAX_FILTER_PERSONS) {
+      throw new AppError(
+        'LIMIT_EXCEEDED',
+        `personIds names ${personIds.length} persons, more than the limit of ${MAX_FILTER_PERSONS}`,
+      );
+    }
+    // An id that is no person's id shows in no photo (ALL then matches none).
+    return this.read.images(groupId, { ...filter, personIds }, checked(page));
   }
 
   unassignedFaces(groupId: string, page: Page) {
@@ -77,8 +94,8 @@ export class QueryService {
     return this.read.corrections(groupId, checked(page));
   }
 
-  jobs(groupId: string) {
-    return this.read.jobs(groupId);
+  jobs(groupId: string, page: Page) {
+    return this.read.jobs(groupId, checked(page));
   }
 }
 

@@ -3,21 +3,36 @@ import { MAX_STRIP_DECODED_PIXELS } from '@facegroup/core';
 import sharp from 'sharp';
 import type { Db } from '../db/client.js';
 import { AppError, isId, notFound } from '../errors.js';
+import type { FaceScale } from '../http/routes.js';
 import { writeFileAtomically } from '../storage/atomic-file.js';
 import type { GroupFolders } from '../storage/group-folders.js';
 import type { Originals } from '../storage/originals.js';
 
 const FACE_SIZE = 160;
 const PHOTO_SIZE = 480;
+/** The long side of a photo for a viewer. */
+const VIEWER_SIZE = 1600;
+/** What the cache holds of a face or photo, by suffix of its id: its sizes. */
+const FACE_FILES = ['', '@2x'];
+const IMAGE_FILES = ['', '@viewer'];
+const CONTENT_TYPES: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+  heif: 'image/heif',
+  avif: 'image/avif',
+};
 /** Photos as large as core analyses (larger than sharp's default limit). */
 const PIXELS = { limitInputPixels: MAX_STRIP_DECODED_PIXELS };
 /** Space around a face box, as a share of its size on each side, so the crop shows the whole head. */
 const FACE_MARGIN = 0.3;
 
 /**
- * JPEG thumbnails of faces (a crop of the upright photo around the box) and photos, made on first request and
- * cached on disk per group under their id (faces and images never change their pixels), so a group's or a photo's
- * erasure removes them.
+ * JPEG thumbnails of faces (a crop of the upright photo around the box, at 1× and 2×) and photos (small, and at a
+ * viewer's size), made on first request and cached on disk per group under their id (faces and images never change
+ * their pixels), so a group's or a photo's erasure removes them. Also a photo's original bytes, as stored.
  */
 export class ThumbnailService {
   constructor(
@@ -26,11 +41,12 @@ export class ThumbnailService {
     private readonly cache: GroupFolders,
   ) {}
 
-  async face(groupId: string, faceId: string): Promise<Buffer> {
+  async face(groupId: string, faceId: string, faceScale: FaceScale = 1): Promise<Buffer> {
     // The row is read even when cached: a face erased since is not served.
     const face = isId(faceId) ? await this.db.face.findFirst({ where: { id: faceId, groupId }, include: { image: true } }) : null;
     if (!face) throw notFound('face', faceId);
-    return this.cached(groupId, `faces/${faceId}.jpg`, async () => {
+    const size = FACE_SIZE * faceScale;
+    return this.cached(groupId, `faces/${faceId}${FACE_FILES[faceScale - 1]}.jpg`, async () => {
       const original = await this.originals.read(face.image);
       return decoded(async () => {
         // Boxes are in upright pixels. A face small in a large photo is cut from the photo shrunk first (JPEGs
@@ -38,7 +54,7 @@ export class ThumbnailService {
         const { width, height } = (await sharp(original, PIXELS).metadata()).autoOrient;
         const margin = FACE_MARGIN * Math.max(face.x2 - face.x1, face.y2 - face.y1);
         const side = Math.max(face.x2 - face.x1, face.y2 - face.y1) + 2 * margin;
-        const scale = side > 4 * FACE_SIZE ? (2 * FACE_SIZE) / side : 1;
+        const scale = side > 4 * size ? (2 * size) / side : 1;
         const [w, h] = [Math.round(width * scale), Math.round(height * scale)];
         const upright = scale === 1 ? sharp(original, PIXELS).rotate() : await shrunkUpright(original, w, h);
         const left = clamp(Math.floor((face.x1 - margin) * scale), 0, w - 1);
@@ -47,31 +63,59 @@ export class ThumbnailService {
         const bottom = clamp(Math.ceil((face.y2 + margin) * scale), top + 1, h);
         return upright
           .extract({ left, top, width: right - left, height: bottom - top })
-          .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
+          .resize(size, size, { fit: 'cover' })
           .jpeg({ quality: 85 })
           .toBuffer();
       });
     });
   }
 
-  async image(groupId: string, imageId: string): Promise<Buffer> {
-    const image = isId(imageId) ? await this.db.image.findFirst({ where: { id: imageId, groupId } }) : null;
-    if (!image) throw notFound('image', imageId);
-    return this.cached(groupId, `images/${imageId}.jpg`, async () => {
+  image(groupId: string, imageId: string): Promise<Buffer> {
+    return this.photo(groupId, imageId, '', PHOTO_SIZE, 80);
+  }
+
+  /** The photo upright, its long side at most 1600 px, for a viewer. */
+  viewer(groupId: string, imageId: string): Promise<Buffer> {
+    return this.photo(groupId, imageId, '@viewer', VIEWER_SIZE, 85);
+  }
+
+  /** The photo's bytes as added, with their type. */
+  async original(groupId: string, imageId: string): Promise<{ bytes: Buffer; contentType: string }> {
+    const bytes = await this.originals.read(await this.findImage(groupId, imageId));
+    const format = await sharp(bytes, PIXELS)
+      .metadata()
+      .then((metadata) => metadata.format as string)
+      .catch(() => '');
+    return { bytes, contentType: CONTENT_TYPES[format] ?? 'application/octet-stream' };
+  }
+
+  private async photo(groupId: string, imageId: string, suffix: string, side: number, quality: number): Promise<Buffer> {
+    const image = await this.findImage(groupId, imageId);
+    return this.cached(groupId, `images/${imageId}${suffix}.jpg`, async () => {
       const original = await this.originals.read(image);
       return decoded(() =>
         sharp(original, PIXELS)
           .rotate()
-          .resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'inside', withoutEnlargement: true })
-          .jpeg({ quality: 80 })
+          .resize(side, side, { fit: 'inside', withoutEnlargement: true })
+          .jpeg({ quality })
           .toBuffer(),
       );
     });
   }
 
-  /** Removes cached thumbnails of these faces and photos; returns how many files were there. */
+  /** The group's photo; read even when its pictures are cached, so that a photo erased since is not served. */
+  private async findImage(groupId: string, imageId: string) {
+    const image = isId(imageId) ? await this.db.image.findFirst({ where: { id: imageId, groupId } }) : null;
+    if (!image) throw notFound('image', imageId);
+    return image;
+  }
+
+  /** Removes cached thumbnails (of every size) of these faces and photos; returns how many files were there. */
   async remove(groupId: string, { faceIds, imageIds }: { faceIds: string[]; imageIds: string[] }): Promise<number> {
-    const paths = [...faceIds.map((id) => `faces/${id}.jpg`), ...imageIds.map((id) => `images/${id}.jpg`)];
+    const paths = [
+      ...faceIds.flatMap((id) => FACE_FILES.map((suffix) => `faces/${id}${suffix}.jpg`)),
+      ...imageIds.flatMap((id) => IMAGE_FILES.map((suffix) => `images/${id}${suffix}.jpg`)),
+    ];
     let removed = 0;
     for (const path of paths) {
       // unlink fails for a file that is not there: no read of the file to find out.
@@ -94,10 +138,13 @@ export class ThumbnailService {
 
   /** The faces and photos of a group with a cached thumbnail. */
   async cachedIds(groupId: string): Promise<{ faceIds: string[]; imageIds: string[] }> {
-    const ids = async (kind: string) =>
-      (await readdir(this.cache.path(groupId, kind)).catch(() => [] as string[]))
-        .filter((n) => n.endsWith('.jpg'))
-        .map((n) => n.slice(0, -4));
+    const ids = async (kind: string) => [
+      ...new Set(
+        (await readdir(this.cache.path(groupId, kind)).catch(() => [] as string[]))
+          .filter((n) => n.endsWith('.jpg'))
+          .map((n) => n.slice(0, -4).replace(/@\w+$/, '')),
+      ),
+    ];
     return { faceIds: await ids('faces'), imageIds: await ids('images') };
   }
 
