@@ -1,4 +1,4 @@
-import type { ValidationContext, ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Group, Job } from '../db/generated/sqlite/client.js';
 import { AppError } from '../errors.js';
 import type { GroupEventKind, GroupEventMessage } from '../events/event-bus.js';
@@ -91,7 +91,7 @@ export const subscriptionsOverWebSocketOnly: ValidationRule = (context: Validati
   OperationDefinition(operation) {
     if (operation.operation !== 'subscription') return;
     context.reportError(
-      new AppError('BAD_USER_INPUT', 'subscriptions are served over WebSocket (graphql-ws) at /graphql, not over HTTP'),
+      new GraphQLError('subscriptions are served over WebSocket (graphql-ws) at /graphql, not over HTTP', { nodes: [operation] }),
     );
   },
 });

@@ -1,0 +1,4 @@
+import { sqliteDatabase } from './support/databases.js';
+import { subscriptionsSuite } from './support/subscriptions-suite.js';
+
+subscriptionsSuite('Subscriptions on SQLite', sqliteDatabase);
