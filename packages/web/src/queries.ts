@@ -49,7 +49,7 @@ export interface FaceCard {
 }
 export interface Job {
   id: string;
-  status: 'QUEUED' | 'RUNNING' | 'DONE';
+  status: 'QUEUED' | 'RUNNING' | 'GROUPING' | 'DONE';
   total: number;
   analysed: number;
   duplicates: number;

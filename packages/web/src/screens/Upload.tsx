@@ -147,6 +147,13 @@ export function Upload({ groupId }: { groupId: string }) {
   );
 }
 
+const JOB_STATUS_TEXT: Record<Job['status'], string> = {
+  QUEUED: 'Queued',
+  RUNNING: 'Analysing',
+  GROUPING: 'Grouping',
+  DONE: 'Done',
+};
+
 const finishedOf = (job: Job) => job.analysed + job.duplicates + job.failed;
 
 /** A job's analysis progress, live from the jobProgress subscription (read every 2 s where that is refused). */
@@ -193,7 +200,7 @@ function JobRow({ jobId }: { jobId: string }) {
     <li className={`job is-${job.status.toLowerCase()}`} data-job-id={job.id}>
       <progress max={job.total || 1} value={finished} aria-label="Analysis progress" />
       <span className="job-text">
-        {job.status === 'DONE' ? 'Done' : job.status === 'QUEUED' ? 'Queued' : 'Analysing'}: {finished} of {job.total} photos
+        {JOB_STATUS_TEXT[job.status]}: {finished} of {job.total} photos
         {job.duplicates > 0 && ` · ${job.duplicates} already in the group`}
         {job.failed > 0 && ` · ${job.failed} failed`}
         {polling && <span className="muted"> (not live: checking every 2 s)</span>}

@@ -97,7 +97,15 @@ function Viewer({
   const image = data?.node?.__typename === 'Image' ? (data.node as ViewerImage) : null;
   return createPortal(
     <div className="viewer-backdrop">
-      <div className="viewer" role="dialog" aria-modal="true" aria-label="Photo viewer" tabIndex={-1} ref={dialog}>
+      <div
+        className="viewer"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Photo viewer"
+        tabIndex={-1}
+        ref={dialog}
+        data-image-id={id}
+      >
         <div className="viewer-bar">
           <span className="viewer-title">
             {image ? image.key : ''} {image && <span className="muted">· {formatDate(image.takenAt, true)}</span>}{' '}

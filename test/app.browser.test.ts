@@ -1,0 +1,420 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, checkoutRoot, devPhoto } from './support/fixtures.js';
+import { gql } from './support/graphql.js';
+import { type RunningServer, startServer } from './support/server.js';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * The People app (packages/web) in headless Chromium against a spawned server on SQLite, with real dev photos:
+ * upload through the page's file input, persons appearing live, rename, merge, a suggestion answered "different",
+ * undo, deleting a photo and forgetting a person; then the people grid and a person at phone width. What the page
+ * shows is read from the DOM and compared with what the API says.
+ */
+
+// Barack Obama (4 photos, one with Joe Biden), Joe Biden (3), Leonardo DiCaprio (4), Brad Pitt (2 group photos with
+// bystanders), Jeff Bezos (2) and John Lennon (2). At the default threshold, grouping keeps them apart but suggests
+// DiCaprio / Pitt and Bezos / Lennon as possibly one person: "different" is the true answer for both.
+const PHOTOS = [
+  'afr_2de116a8.jpg',
+  'afr_48f25a2b.jpg',
+  'afr_6627630a.jpg',
+  'afr_c4dfaedc.jpg',
+  'afr_1911e47a.jpg',
+  'afr_ef7047b9.jpg',
+  'dfc_0407d22f.jpg',
+  'dfc_730ceaac.jpg',
+  'dfc_93bcae4a.jpg',
+  'dfc_f1ccc98c.jpg',
+  'dfc_597f1ff8.jpg',
+  'dfc_cc3f4e6b.jpg',
+  'dfc_30a0b676.jpg',
+  'dfc_f808573a.jpg',
+  'ofc_60883f25.jpg',
+  'ofc_c7780bff.jpg',
+];
+
+const WEB = join(checkoutRoot, 'packages', 'web');
+const SCREENSHOTS = join(checkoutRoot, 'test', 'screenshots');
+const KEY_STORAGE = 'facegroup.apiKey';
+const UUID = /[0-9a-f-]{36}/;
+
+/** Builds the app when its build is missing or older than its sources, as scripts/setup.sh does. */
+async function buildApp(): Promise<void> {
+  const index = join(WEB, 'dist', 'index.html');
+  const newest = (path: string): number =>
+    statSync(path).isDirectory()
+      ? Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))))
+      : statSync(path).mtimeMs;
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => join(WEB, name));
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newest))) return;
+  await execFileAsync('pnpm', ['--filter', '@facegroup/web', 'build'], { cwd: checkoutRoot });
+}
+
+interface ApiPerson {
+  id: string;
+  name: string | null;
+  photoCount: number;
+  faceCount: number;
+}
+
+describe('People app in headless Chromium', () => {
+  let work: string;
+  let server: RunningServer;
+  let browser: Browser;
+  let groupId = '';
+  /** Requests the pages made to anything but the server: the app must need nothing else. */
+  const outside: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await buildApp();
+    await mkdir(SCREENSHOTS, { recursive: true });
+    work = await mkdtemp(join(tmpdir(), 'facegroup-app-'));
+    server = await startServer({ DATA_DIR: join(work, 'data') });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** A browser context that may reach the server alone; `signedIn` puts the key where the sign-in field would. */
+  async function newContext(options: Parameters<Browser['newContext']>[0], signedIn: boolean): Promise<BrowserContext> {
+    const context = await browser.newContext(options);
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin === server.url || url.protocol === 'data:') return route.continue();
+      outside.push(url.href);
+      return route.abort();
+    });
+    if (signedIn)
+      await context.addInitScript(([name, key]) => localStorage.setItem(name, key), [KEY_STORAGE, server.key] as const);
+    return context;
+  }
+
+  function watch(page: Page): Page {
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  const apiPersons = async (): Promise<ApiPerson[]> =>
+    (
+      await gql(server, 'query($g: ID!) { group(id: $g) { persons(first: 500) { nodes { id name photoCount faceCount } } } }', {
+        g: groupId,
+      })
+    ).group.persons.nodes;
+
+  /** The persons of the grid as shown: id, name and photo count of each card, in order. */
+  const gridPersons = (page: Page) =>
+    page.$$eval('.person-card', (cards) =>
+      cards.map((card) => ({
+        id: (card as HTMLElement).dataset.personId,
+        name: card.querySelector('.person-name')?.textContent,
+        photos: Number(card.querySelector('.person-photos')?.textContent),
+      })),
+    );
+  const asShown = (persons: ApiPerson[]) => persons.map((p) => ({ id: p.id, name: p.name || 'Unnamed', photos: p.photoCount }));
+  const sortedById = <T extends { id?: string }>(list: T[]) => [...list].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+
+  const node = async (id: string) => (await gql(server, 'query($id: ID!) { node(id: $id) { id } }', { id })).node;
+
+  it('uploads photos, shows persons live, renames, merges, answers a suggestion, undoes, deletes and forgets', async () => {
+    const context = await newContext({ viewport: { width: 1280, height: 800 } }, false);
+    const page = watch(await context.newPage());
+    const socketFrames: string[] = [];
+    page.on('websocket', (socket) => socket.on('framereceived', (frame) => socketFrames.push(String(frame.payload))));
+
+    // Sign in with the key, then make a group: the app goes on to its upload screen.
+    await page.goto(`${server.url}/app`);
+    await page.fill('#api-key', server.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.fill('#group-name', 'Lisbon trip');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.waitForURL(/\/app\/g\/[0-9a-f-]{36}\/upload$/);
+    groupId = UUID.exec(page.url())![0];
+    const groups = (await gql(server, '{ groups { nodes { id name } } }')).groups.nodes;
+    expect(groups).toEqual([{ id: groupId, name: 'Lisbon trip' }]);
+
+    // A second tab shows the empty people grid and stays open, never reloaded, while the photos go up.
+    const grid = watch(await context.newPage());
+    const gridFrames: string[] = [];
+    grid.on('websocket', (socket) => socket.on('framereceived', (frame) => gridFrames.push(String(frame.payload))));
+    await grid.goto(`${server.url}/app/g/${groupId}`);
+    await grid.getByText('No persons yet').waitFor();
+    await grid.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+
+    // Upload by the page's file input: one row per file, each reaching 100 %, then the analysis runs to its end.
+    await page.setInputFiles('input[type=file]', PHOTOS.map(devPhoto));
+    await expect.poll(() => page.locator('.upload').count()).toBe(PHOTOS.length);
+    await expect.poll(() => page.locator('.upload.is-uploaded').count(), { timeout: 60_000 }).toBe(PHOTOS.length);
+    const progress = await page.$$eval('.upload progress', (bars) =>
+      bars.map((bar) => (bar as HTMLProgressElement).value / (bar as HTMLProgressElement).max),
+    );
+    expect(progress).toEqual(PHOTOS.map(() => 1));
+    await page.locator('.job.is-done').waitFor({ timeout: 240_000 });
+    const jobText = await page.locator('.job-text').textContent();
+    expect(jobText).toContain(`Done: ${PHOTOS.length} of ${PHOTOS.length} photos`);
+    expect(jobText).not.toContain('not live');
+    expect(socketFrames.some((frame) => frame.includes('"jobProgress"'))).toBe(true);
+    const images = (await gql(server, 'query($g: ID!) { group(id: $g) { counts { images analysedImages } } }', { g: groupId }))
+      .group.counts;
+    expect(images).toEqual({ images: PHOTOS.length, analysedImages: PHOTOS.length });
+
+    // The other tab now shows the persons the API has, with their names and photo counts, without a reload.
+    await expect
+      .poll(
+        async () =>
+          JSON.stringify(sortedById(await gridPersons(grid))) === JSON.stringify(sortedById(asShown(await apiPersons()))),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(true);
+    expect((await apiPersons()).length).toBeGreaterThanOrEqual(6);
+    expect(await grid.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(gridFrames.some((frame) => frame.includes('"groupEvents"'))).toBe(true);
+    await shot(grid, '01-people-live');
+    await grid.close();
+
+    // Load time: a fresh tab (nothing cached) from navigation to the grid's first person visible.
+    const cold = watch(await (await newContext({ viewport: { width: 1280, height: 800 } }, true)).newPage());
+    const started = performance.now();
+    await cold.goto(`${server.url}/app/g/${groupId}`);
+    await cold.locator('.person-card').first().waitFor();
+    const loadMs = Math.round(performance.now() - started);
+    const navigation = await cold.evaluate(() => {
+      const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return { domContentLoaded: Math.round(entry.domContentLoadedEventEnd), transferred: entry.transferSize };
+    });
+    console.log(
+      `app load: ${loadMs} ms from navigation to the people grid visible (DOMContentLoaded at ${navigation.domContentLoaded} ms)`,
+    );
+    await cold.context().close();
+
+    // Keyboard: Tab reaches the first person's link (focus visible), Enter opens the person.
+    await page.goto(`${server.url}/app/g/${groupId}`);
+    await page.locator('.person-card').first().waitFor();
+    const first = await gridPersons(page).then((persons) => persons[0]);
+    let focused = '';
+    for (let presses = 0; presses < 40 && !focused.includes('person-link'); presses++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.className ?? '');
+    }
+    expect(focused).toContain('person-link');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/app/g/${groupId}/p/${first.id}$`));
+
+    // Rename inline: the page shows the new name, and so does the API.
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.fill('#person-name', 'Ann Example');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('h2.person-title').textContent()).toBe('Ann Example');
+    const renamed = await gql(server, 'query($id: ID!) { person(id: $id) { name faceCount photoCount } }', { id: first.id });
+    expect(renamed.person.name).toBe('Ann Example');
+    expect(await page.locator('.face-card').count()).toBe(renamed.person.faceCount);
+    expect(await page.locator('.person-page .photo-grid li').count()).toBe(renamed.person.photoCount);
+    // Another face as the cover: the API's cover is the one the page marks.
+    if (renamed.person.faceCount > 1) {
+      const secondFace = page.locator('.face-card').nth(1);
+      await secondFace.getByRole('button', { name: 'Make cover' }).click();
+      await expect.poll(() => page.locator('.face-card').nth(1).getAttribute('class')).toContain('is-cover');
+      const cover = await gql(
+        server,
+        'query($id: ID!) { person(id: $id) { coverFace { id } faces(first: 500) { nodes { id } } } }',
+        {
+          id: first.id,
+        },
+      );
+      expect(cover.person.coverFace.id).toBe(cover.person.faces.nodes[1].id);
+    }
+    await shot(page, '02-person-renamed');
+
+    // The suggestions the API makes, before anything else changes the persons.
+    const suggestionsQuery = 'query($g: ID!) { group(id: $g) { mergeSuggestions { a { id } b { id } similarity } } }';
+    const suggestions: { a: { id: string }; b: { id: string } }[] = (await gql(server, suggestionsQuery, { g: groupId })).group
+      .mergeSuggestions;
+    expect(suggestions.length).toBeGreaterThan(0);
+    const suggested = new Set(suggestions.flatMap((s) => [s.a.id, s.b.id]));
+
+    // Merge: select two persons outside the suggestions on the grid; the one with more photos stays.
+    await page.getByRole('link', { name: 'People', exact: true }).click();
+    await page.locator('.person-card').first().waitFor();
+    const before = await apiPersons();
+    const [small, smaller] = before
+      .filter((person) => !suggested.has(person.id) && person.id !== first.id)
+      .sort((a, b) => b.photoCount - a.photoCount)
+      .slice(-2);
+    const [target, source] = smaller.photoCount > small.photoCount ? [smaller, small] : [small, smaller];
+    await page.locator(`.person-card[data-person-id="${small.id}"] input[type=checkbox]`).check();
+    await page.locator(`.person-card[data-person-id="${smaller.id}"] input[type=checkbox]`).check();
+    await page.getByRole('button', { name: 'Merge 2 persons' }).click();
+    await expect.poll(() => page.locator(`.person-card[data-person-id="${source.id}"]`).count()).toBe(0);
+    expect(await node(source.id)).toBeNull();
+    const after = await apiPersons();
+    expect(after.length).toBe(before.length - 1);
+    await expect
+      .poll(async () => JSON.stringify(sortedById(await gridPersons(page))))
+      .toBe(JSON.stringify(sortedById(asShown(after))));
+    expect(after.find((person) => person.id === target.id)!.faceCount).toBe(target.faceCount + source.faceCount);
+    await shot(page, '03-merged');
+
+    // Review: the page lists the API's suggestions; "Different people" on the first keeps them apart.
+    await page.getByRole('link', { name: 'Review' }).click();
+    await page.locator('.suggestion').first().waitFor();
+    const shown = await page.$$eval('.suggestion', (items) =>
+      items.map((item) => `${(item as HTMLElement).dataset.a}|${(item as HTMLElement).dataset.b}`),
+    );
+    const current = (await gql(server, suggestionsQuery, { g: groupId })).group.mergeSuggestions;
+    expect(shown).toEqual(current.map((s: { a: { id: string }; b: { id: string } }) => `${s.a.id}|${s.b.id}`));
+    await shot(page, '04-review');
+    const pair = page.locator('.suggestion').first();
+    const [a, b] = [await pair.getAttribute('data-a'), await pair.getAttribute('data-b')];
+    await pair.getByRole('button', { name: 'Different people' }).click();
+    await expect.poll(() => page.locator(`.suggestion[data-a="${a}"][data-b="${b}"]`).count()).toBe(0);
+    const latest = async () =>
+      (
+        await gql(server, 'query($g: ID!) { group(id: $g) { corrections(first: 1) { nodes { id kind undoneAt } } } }', {
+          g: groupId,
+        })
+      ).group.corrections.nodes[0];
+    expect(await latest()).toMatchObject({ kind: 'DIFFERENT_PERSONS', undoneAt: null });
+
+    // Undo in the history: the latest correction (the "different") is undone, and the pair is suggested again.
+    await page.getByRole('link', { name: 'History' }).click();
+    const newest = page.locator('.correction').first();
+    await newest.waitFor();
+    expect(await newest.getAttribute('data-kind')).toBe('DIFFERENT_PERSONS');
+    await newest.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page.locator('.correction').first().getAttribute('class')).toContain('is-undone');
+    expect((await latest()).undoneAt).not.toBeNull();
+    await shot(page, '05-history-undone');
+    await page.getByRole('link', { name: 'Review' }).click();
+    await page.locator(`.suggestion[data-a="${a}"][data-b="${b}"]`).waitFor();
+
+    // The photo viewer: faces framed and named as the API has them; arrows step, Escape closes.
+    await page.getByRole('link', { name: 'Photos', exact: true }).click();
+    await page.locator('.photo-button').first().waitFor();
+    const imageCount = async () =>
+      (await gql(server, 'query($g: ID!) { group(id: $g) { images(first: 1) { totalCount } } }', { g: groupId })).group.images
+        .totalCount;
+    expect(await page.locator('.photo-button').count()).toBe(await imageCount());
+    // The photo with Obama and Biden: two faces, two names.
+    const photoWithTwo = page.locator('.photo-button[aria-label="Open photo afr_48f25a2b.jpg"]');
+    await photoWithTwo.click();
+    const viewer = page.getByRole('dialog', { name: 'Photo viewer' });
+    await viewer.locator('.viewer-frame img').waitFor();
+    await expect.poll(() => viewer.locator('.viewer-frame img').evaluate((img) => (img as HTMLImageElement).complete)).toBe(true);
+    const imageId = (await viewer.getAttribute('data-image-id'))!;
+    const photo = (await gql(server, 'query($id: ID!) { image(id: $id) { key faces { person { name } } } }', { id: imageId }))
+      .image;
+    expect(photo.key).toBe('afr_48f25a2b.jpg');
+    const boxNames = await viewer.locator('.face-label').allTextContents();
+    expect(boxNames.sort()).toEqual(
+      photo.faces.map((face: any) => face.person?.name || (face.person ? 'Unnamed' : 'Unassigned')).sort(),
+    );
+    await shot(page, '06-viewer');
+    const position = () => viewer.locator('.viewer-title').textContent();
+    const at = await position();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(position).not.toBe(at);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(position).toBe(at);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => viewer.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Open photo afr_48f25a2b.jpg');
+
+    // Delete that photo from the viewer: gone from the API and from the page.
+    const imagesBefore = await imageCount();
+    await photoWithTwo.click();
+    await viewer.getByRole('button', { name: 'Delete photo' }).click();
+    await viewer.getByRole('button', { name: 'Delete photo' }).click();
+    await expect.poll(() => node(imageId)).toBeNull();
+    expect(await imageCount()).toBe(imagesBefore - 1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.photo-button').count()).toBe(imagesBefore - 1);
+
+    // Forget a person from their page: back on the grid without them; the API no longer has them.
+    const forgotten = (await apiPersons()).find((person) => person.id !== first.id)!;
+    await page.goto(`${server.url}/app/g/${groupId}/p/${forgotten.id}`);
+    await page.getByRole('button', { name: 'Forget', exact: true }).click();
+    await page.getByRole('button', { name: 'Forget person' }).click();
+    await page.waitForURL(new RegExp(`/app/g/${groupId}$`));
+    await expect.poll(() => page.locator(`.person-card[data-person-id="${forgotten.id}"]`).count()).toBe(0);
+    expect(await node(forgotten.id)).toBeNull();
+    await expect
+      .poll(async () => JSON.stringify(sortedById(await gridPersons(page))))
+      .toBe(JSON.stringify(sortedById(asShown(await apiPersons()))));
+    await shot(page, '07-after-forget');
+
+    expect(pageErrors).toEqual([]);
+    expect(outside).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the people grid and a person at phone width (390 px) without scrolling sideways, covers at 2×', async () => {
+    expect(groupId).toMatch(UUID);
+    const context = await newContext(
+      { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+      true,
+    );
+    const page = watch(await context.newPage());
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+    await page.goto(`${server.url}/app/g/${groupId}`);
+    await page.locator('.person-card').first().waitFor();
+    await expect.poll(async () => JSON.stringify(await gridPersons(page))).toBe(JSON.stringify(asShown(await apiPersons())));
+    // Two columns of cards.
+    const lefts = await page.$$eval(
+      '.person-card',
+      (cards) => new Set(cards.map((card) => card.getBoundingClientRect().left)).size,
+    );
+    expect(lefts).toBe(2);
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    // At device pixel ratio 2 the browser picks the 320 px cover the API gives for scale 2.
+    const firstId = (await gridPersons(page))[0].id;
+    const cover2x = (await gql(server, 'query($id: ID!) { person(id: $id) { thumbnailUrl(scale: 2) } }', { id: firstId })).person
+      .thumbnailUrl;
+    await expect
+      .poll(() =>
+        page
+          .locator('.person-card .cover')
+          .first()
+          .evaluate((img) => new URL((img as HTMLImageElement).currentSrc).pathname),
+      )
+      .toBe(new URL(cover2x).pathname);
+    // Its pixels: 320 wide (naturalWidth would report 160, the 2× image's width in CSS pixels).
+    const coverWidth = await page
+      .locator('.person-card .cover')
+      .first()
+      .evaluate(async (img) => (await createImageBitmap(await (await fetch((img as HTMLImageElement).currentSrc)).blob())).width);
+    expect(coverWidth).toBe(320);
+    await shot(page, '08-phone-people');
+
+    await page.locator('.person-link').first().click();
+    await page.locator('h2.person-title').waitFor();
+    const person = (await gql(server, 'query($id: ID!) { person(id: $id) { name faceCount } }', { id: firstId })).person;
+    expect(await page.locator('h2.person-title').textContent()).toBe(person.name || 'Unnamed');
+    expect(await page.locator('.face-card').count()).toBe(person.faceCount);
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await shot(page, '09-phone-person');
+
+    expect(pageErrors).toEqual([]);
+    expect(outside).toEqual([]);
+    await context.close();
+  });
+});
