@@ -1,5 +1,13 @@
 import type { Tx } from '../db/client.js';
 
+export interface ApiKeyListing {
+  id: string;
+  prefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+  owner: { name: string };
+}
+
 /** Owners and their API keys (keys by the hash of the key; the key itself is never stored). */
 export class OwnerRepository {
   constructor(private readonly db: Tx) {}
@@ -23,15 +31,15 @@ export class OwnerRepository {
     }
   }
 
-  addKey(ownerId: string, keyHash: string, prefix: string) {
-    return this.db.apiKey.create({ data: { ownerId, keyHash, prefix } });
+  async addKey(ownerId: string, keyHash: string, prefix: string): Promise<{ id: string }> {
+    return this.db.apiKey.create({ data: { ownerId, keyHash, prefix }, select: { id: true } });
   }
 
   hasActiveKey(ownerId: string): Promise<boolean> {
     return this.db.apiKey.count({ where: { ownerId, revokedAt: null } }).then((count) => count > 0);
   }
 
-  listKeys() {
+  async listKeys(): Promise<ApiKeyListing[]> {
     return this.db.apiKey.findMany({
       select: { id: true, prefix: true, createdAt: true, revokedAt: true, owner: { select: { name: true } } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -44,3 +52,6 @@ export class OwnerRepository {
     return count > 0;
   }
 }
+
+/** What services see of the repository: its public methods, so tests can hand them a fake. */
+export type Owners = { [K in keyof OwnerRepository]: OwnerRepository[K] };

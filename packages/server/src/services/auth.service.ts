@@ -2,7 +2,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bearerKey, hashApiKey, keyPrefix, newApiKey } from '../auth/api-key.js';
 import { checkedName, unauthenticated } from '../errors.js';
-import type { OwnerRepository } from '../repositories/owner.repository.js';
+import type { Owners } from '../repositories/owner.repository.js';
 
 /** The owner the quick start creates, and that AUTH_DISABLED acts as. */
 export const LOCAL_OWNER = 'local';
@@ -10,7 +10,7 @@ export const LOCAL_OWNER = 'local';
 /** Who a request acts for: the owner of its API key. Keys are shown once, stored as their hash, and revocable. */
 export class AuthService {
   constructor(
-    private readonly owners: OwnerRepository,
+    private readonly owners: Owners,
     /** AUTH_DISABLED: every request acts as the local owner (the server then listens on loopback alone). */
     private readonly disabled: boolean,
   ) {}
