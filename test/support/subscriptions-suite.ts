@@ -93,6 +93,11 @@ export function subscriptionsSuite(name: string, database: () => Promise<TestDat
       await unknown.ended();
       expect(unknown.errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 
+      // A message over MAX_REQUEST_BYTES (1 MiB) closes the connection (1009, message too big).
+      const big = open(server);
+      new Operation(big.client, `subscription { groupEvents(groupId: "${'x'.repeat(1_100_000)}") { kind } }`);
+      expect((await big.closed).code).toBe(1009);
+
       const open20 = Array.from({ length: 20 }, () => new Operation(client, GROUP_EVENTS, { g: id }));
       // The twenty are in place once a query behind them is answered (they are taken in order).
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -43,6 +43,8 @@ export interface ServerConfig {
   analysisLeaseSeconds: number;
   /** Retries of a task of photos before they fail (PostgreSQL). */
   analysisRetries: number;
+  /** How long after a correction its group is regrouped: corrections within it cost one regroup. */
+  regroupDelaySeconds: number;
   /** Log each SQL statement (LOG_QUERIES). */
   logQueries: boolean;
   /** Where stored photo bytes go: S3-compatible object storage when S3_BUCKET is set, else `DATA_DIR/blobs`. */
@@ -87,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     workers: integer(env, 'WORKERS', 1),
     analysisLeaseSeconds: integer(env, 'ANALYSIS_LEASE_SECONDS', 120),
     analysisRetries: integer(env, 'ANALYSIS_RETRIES', 3),
+    regroupDelaySeconds: integer(env, 'REGROUP_DELAY_SECONDS', 5),
     logQueries: flag(env, 'LOG_QUERIES'),
     s3: env.S3_BUCKET
       ? {
