@@ -107,7 +107,15 @@ describe('People app in headless Chromium', () => {
     return page;
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  /** A full-page screenshot once every picture is loaded (lazy ones below the fold too). */
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.evaluate(async () => {
+      const images = [...document.images];
+      for (const image of images) image.loading = 'eager';
+      await Promise.all(images.map((image) => image.decode().catch(() => undefined)));
+    });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
 
   const apiPersons = async (): Promise<ApiPerson[]> =>
     (
@@ -128,9 +136,42 @@ describe('People app in headless Chromium', () => {
   const asShown = (persons: ApiPerson[]) => persons.map((p) => ({ id: p.id, name: p.name || 'Unnamed', photos: p.photoCount }));
   const sortedById = <T extends { id?: string }>(list: T[]) => [...list].sort((a, b) => String(a.id).localeCompare(String(b.id)));
 
+  /** One of a group's tabs (the header's "People" is the app's name, a link to the groups). */
+  const tab = (page: Page, name: string) =>
+    page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name, exact: true });
+
   const node = async (id: string) => (await gql(server, 'query($id: ID!) { node(id: $id) { id } }', { id })).node;
 
-  it('uploads photos, shows persons live, renames, merges, answers a suggestion, undoes, deletes and forgets', async () => {
+  it("is served at /app: index.html for the app's paths, hashed assets cached for good, gzip, nothing outside the build", async () => {
+    for (const path of ['/app', '/app/', `/app/g/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}/p/x`]) {
+      const page = await fetch(`${server.url}${path}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+      expect(await page.text()).toContain('<div id="root">');
+    }
+    const html = await (await fetch(`${server.url}/app/`)).text();
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const plain = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const body = await plain.text();
+    // fetch undoes the gzip it asked for: the same script, fewer bytes on the wire.
+    const gzipped = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(gzipped.headers.get('content-length'))).toBeLessThan(body.length / 2);
+    expect(await gzipped.text()).toBe(body);
+    for (const path of ['/app/assets/missing.js', '/app/..%2f..%2fpackage.json', '/app/%2e%2e%2f%2e%2e%2fREADME.md']) {
+      expect((await fetch(`${server.url}${path}`)).status).toBe(404);
+    }
+    expect((await fetch(`${server.url}/app/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('uploads photos, shows persons live, renames, merges, answers a suggestion, undoes, deletes and forgets', {
+    timeout: 420_000,
+  }, async () => {
     const context = await newContext({ viewport: { width: 1280, height: 800 } }, false);
     const page = watch(await context.newPage());
     const socketFrames: string[] = [];
@@ -252,7 +293,7 @@ describe('People app in headless Chromium', () => {
     const suggested = new Set(suggestions.flatMap((s) => [s.a.id, s.b.id]));
 
     // Merge: select two persons outside the suggestions on the grid; the one with more photos stays.
-    await page.getByRole('link', { name: 'People', exact: true }).click();
+    await tab(page, 'People').click();
     await page.locator('.person-card').first().waitFor();
     const before = await apiPersons();
     const [small, smaller] = before
@@ -274,7 +315,7 @@ describe('People app in headless Chromium', () => {
     await shot(page, '03-merged');
 
     // Review: the page lists the API's suggestions; "Different people" on the first keeps them apart.
-    await page.getByRole('link', { name: 'Review' }).click();
+    await tab(page, 'Review').click();
     await page.locator('.suggestion').first().waitFor();
     const shown = await page.$$eval('.suggestion', (items) =>
       items.map((item) => `${(item as HTMLElement).dataset.a}|${(item as HTMLElement).dataset.b}`),
@@ -295,7 +336,7 @@ describe('People app in headless Chromium', () => {
     expect(await latest()).toMatchObject({ kind: 'DIFFERENT_PERSONS', undoneAt: null });
 
     // Undo in the history: the latest correction (the "different") is undone, and the pair is suggested again.
-    await page.getByRole('link', { name: 'History' }).click();
+    await tab(page, 'History').click();
     const newest = page.locator('.correction').first();
     await newest.waitFor();
     expect(await newest.getAttribute('data-kind')).toBe('DIFFERENT_PERSONS');
@@ -303,11 +344,11 @@ describe('People app in headless Chromium', () => {
     await expect.poll(() => page.locator('.correction').first().getAttribute('class')).toContain('is-undone');
     expect((await latest()).undoneAt).not.toBeNull();
     await shot(page, '05-history-undone');
-    await page.getByRole('link', { name: 'Review' }).click();
+    await tab(page, 'Review').click();
     await page.locator(`.suggestion[data-a="${a}"][data-b="${b}"]`).waitFor();
 
     // The photo viewer: faces framed and named as the API has them; arrows step, Escape closes.
-    await page.getByRole('link', { name: 'Photos', exact: true }).click();
+    await tab(page, 'Photos').click();
     await page.locator('.photo-button').first().waitFor();
     const imageCount = async () =>
       (await gql(server, 'query($g: ID!) { group(id: $g) { images(first: 1) { totalCount } } }', { g: groupId })).group.images
@@ -366,7 +407,9 @@ describe('People app in headless Chromium', () => {
     await context.close();
   });
 
-  it('shows the people grid and a person at phone width (390 px) without scrolling sideways, covers at 2×', async () => {
+  it('shows the people grid and a person at phone width (390 px) without scrolling sideways, covers at 2×', {
+    timeout: 120_000,
+  }, async () => {
     expect(groupId).toMatch(UUID);
     const context = await newContext(
       { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },

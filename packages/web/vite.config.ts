@@ -1,26 +1,35 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
-/** Prints the largest file of the build, the figure the README and the closing note quote. */
-function largestBundle(): Plugin {
-  let outDir = '';
+const COMPRESSIBLE = /\.(js|css|svg|json)$/;
+
+/**
+ * After the build: a gzip copy beside each script and stylesheet (the server sends it to browsers that take gzip, so
+ * nothing is compressed per request), and the largest file's size printed, the figure the closing note quotes.
+ */
+function compressAndMeasure(): Plugin {
+  let assets = '';
   return {
-    name: 'largest-bundle',
+    name: 'compress-and-measure',
     apply: 'build',
     configResolved(config) {
-      outDir = config.build.outDir;
+      assets = join(resolve(config.root, config.build.outDir), config.build.assetsDir);
     },
     closeBundle() {
-      const assets = join(outDir, 'assets');
-      const sizes = readdirSync(assets).map((name) => ({ name, bytes: statSync(join(assets, name)).size }));
-      const largest = sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-      const gzipped = gzipSync(readFileSync(join(assets, largest.name))).length;
-      console.log(
-        `largest bundle: assets/${largest.name} ${(largest.bytes / 1024).toFixed(1)} KiB (${(gzipped / 1024).toFixed(1)} KiB gzipped)`,
-      );
+      const files = readdirSync(assets)
+        .filter((name) => !name.endsWith('.gz'))
+        .map((name) => ({ name, bytes: statSync(join(assets, name)).size, gzipped: 0 }));
+      for (const file of files.filter((file) => COMPRESSIBLE.test(file.name))) {
+        const gzipped = gzipSync(readFileSync(join(assets, file.name)), { level: constants.Z_BEST_COMPRESSION });
+        writeFileSync(join(assets, `${file.name}.gz`), gzipped);
+        file.gzipped = gzipped.length;
+      }
+      const largest = files.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+      const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+      console.log(`largest bundle: assets/${largest.name} ${kib(largest.bytes)} (${kib(largest.gzipped)} gzipped)`);
     },
   };
 }
@@ -28,7 +37,7 @@ function largestBundle(): Plugin {
 // Served by the API server under /app (packages/server/src/http/app-files.ts); `pnpm dev` proxies the API to it.
 export default defineConfig({
   base: '/app/',
-  plugins: [react(), largestBundle()],
+  plugins: [react(), compressAndMeasure()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
   server: {
     proxy: {

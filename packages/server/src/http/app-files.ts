@@ -60,7 +60,14 @@ export async function serveApp(request: IncomingMessage, response: ServerRespons
   if (extname(relative) === '') return sendFile(request, response, index, 'no-cache');
   if (!(await isFile(file))) return notFound(response);
   const inAssets = file.startsWith(resolve(dist, 'assets') + sep);
-  return sendFile(request, response, file, inAssets ? IMMUTABLE : 'no-cache');
+  // The build leaves a gzip copy beside each script and stylesheet: sent as is to browsers that take it.
+  const gzipped = `${file}.gz`;
+  const takesGzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+  const compressed = await isFile(gzipped);
+  return sendFile(request, response, file, inAssets ? IMMUTABLE : 'no-cache', {
+    body: compressed && takesGzip ? gzipped : file,
+    vary: compressed,
+  });
 }
 
 async function isFile(file: string): Promise<boolean> {
@@ -71,15 +78,25 @@ async function isFile(file: string): Promise<boolean> {
   }
 }
 
-async function sendFile(request: IncomingMessage, response: ServerResponse, file: string, cacheControl: string): Promise<void> {
-  const info = await stat(file);
-  const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
-  const headers = {
+/** Sends `file` (its type and name), reading the bytes from `body`: the file itself or its gzip copy. */
+async function sendFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: string,
+  cacheControl: string,
+  { body = file, vary = false }: { body?: string; vary?: boolean } = {},
+): Promise<void> {
+  const info = await stat(body);
+  const encoded = body !== file;
+  const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}${encoded ? '-gz' : ''}"`;
+  const headers: Record<string, string> = {
     'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'cache-control': cacheControl,
     etag,
     'x-content-type-options': 'nosniff',
   };
+  if (encoded) headers['content-encoding'] = 'gzip';
+  if (vary) headers.vary = 'accept-encoding';
   if (request.headers['if-none-match'] === etag) {
     response.writeHead(304, headers);
     return void response.end();
@@ -87,7 +104,7 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, file
   response.writeHead(200, { ...headers, 'content-length': String(info.size) });
   if (request.method === 'HEAD') return void response.end();
   await new Promise<void>((done, fail) => {
-    createReadStream(file).on('error', fail).pipe(response).on('finish', done).on('close', done);
+    createReadStream(body).on('error', fail).pipe(response).on('finish', done).on('close', done);
   });
 }
 
