@@ -159,6 +159,11 @@ export const resolvers = {
     corrections: (group: Group, a: PageArgs, { services }: Context) =>
       connection(a, (page) => services.queries.corrections(group.id, page)),
     jobs: (group: Group, a: PageArgs, { services }: Context) => connection(a, (page) => services.queries.jobs(group.id, page)),
+    mergeSuggestions: async (group: Group, { first }: { first: number }, { services, loaders }: Context) => {
+      if (!Number.isInteger(first) || first < 0) throw badInput('first must be a non-negative integer');
+      const suggestions = await services.grouping.mergeSuggestions(group.id, first);
+      return suggestions.map(({ a, b, similarity }) => ({ a: loaders.person.load(a), b: loaders.person.load(b), similarity }));
+    },
     overviewSheetUrl: (group: Group, _: unknown, ctx: Context) => pictureUrl(group.id, { kind: 'overview' }, ctx),
     unassignedSheetUrl: (group: Group, _: unknown, ctx: Context) => pictureUrl(group.id, { kind: 'unassigned' }, ctx),
     embeddingMapUrl: (group: Group, { format }: { format: 'PNG' | 'SVG' }, ctx: Context) =>

@@ -29,13 +29,14 @@ import {
   updatePerson,
 } from '../repositories/person.repository.js';
 import type { GroupEventMessage, EventBus } from '../events/event-bus.js';
+import type { RegroupRequests } from '../jobs/analysis-queue.js';
 import type { GroupLock } from './group-lock.js';
 
 const MAX_IDS = 1000;
 
 /**
  * User corrections of persons. Each one is a single transaction that changes persons and faces, records what it
- * did with the state before (to show and undo it), and is respected by later regrouping.
+ * did with the state before (to show and undo it), and is respected by later regrouping, which follows it.
  */
 export class CorrectionService {
   constructor(
@@ -44,6 +45,9 @@ export class CorrectionService {
     /** Grouping's similarity threshold, served with the faces users take out as with those grouping leaves out. */
     private readonly groupingThreshold: number,
     private readonly events: EventBus,
+    /** Corrections are followed by a full regroup of their group, this many seconds later (debounced). */
+    private readonly regroups: RegroupRequests,
+    private readonly regroupDelaySeconds: number,
   ) {}
 
   async rename(owner: string, personId: string, name: string | null) {
@@ -234,6 +238,7 @@ export class CorrectionService {
     const events: GroupEventMessage[] = [];
     const result = await this.lock.transaction(groupId, (tx) => work(tx, (event) => events.push({ groupId, ...event })));
     for (const event of events) this.events.publish(event);
+    await this.regroups.requestRegroup(groupId, this.regroupDelaySeconds);
     return result;
   }
 

@@ -75,7 +75,7 @@ export function createServices(database: Database, pipeline: Analyser | null, co
     groups: new GroupService(db),
     queries: new QueryService(new ReadRepository(db)),
     ingest: new IngestService(db, config, blobs, queue, files, new AddRequestLimit(config.addRequestsPerMinute)),
-    corrections: new CorrectionService(db, lock, groupingOptions.threshold, events),
+    corrections: new CorrectionService(db, lock, groupingOptions.threshold, events, queue, config.regroupDelaySeconds),
     erasure: new ErasureService(db, lock, blobs, thumbnails, pictures, events),
     thumbnails,
     pictures,
