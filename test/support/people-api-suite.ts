@@ -76,16 +76,15 @@ export function peopleApiSuite(name: string, database: () => Promise<{ url: stri
     let images: ImageRow[];
 
     const persons = async (): Promise<PersonRow[]> => (await gql(server, PERSONS, { g: groupId })).group.persons.nodes;
+    /** The group's latest correction still standing: the one undo takes next. */
     const latestCorrection = async () =>
       (
         await gql(
           server,
-          'query($g: ID!) { group(id: $g) { corrections(first: 1) { nodes { id kind summary undoneAt person { id } } } } }',
-          {
-            g: groupId,
-          },
+          'query($g: ID!) { group(id: $g) { corrections(first: 50) { nodes { id kind summary undoneAt person { id } } } } }',
+          { g: groupId },
         )
-      ).group.corrections.nodes[0];
+      ).group.corrections.nodes.find((correction: { undoneAt: string | null }) => correction.undoneAt === null);
     const undo = (id: string) => gql(server, 'mutation($c: ID!) { undoCorrection(id: $c) { id undoneAt } }', { c: id });
     /** A correction's payload as stored, read from the database. */
     async function storedPayload(correctionId: string): Promise<{ faceIds?: [string[], string[]] }> {
@@ -481,7 +480,21 @@ export function peopleApiSuite(name: string, database: () => Promise<{ url: stri
         ).code,
       ).toBe('NOT_FOUND');
 
+      // Moved away, the face is the cover of its new person; undoing the move makes it this person's chosen cover again.
+      const moved = await gql(server, 'mutation($f: [ID!]!) { moveFaces(faceIds: $f) { person { id coverFace { id } } } }', {
+        f: [chosen],
+      });
+      expect(moved.moveFaces.person.coverFace).toEqual({ id: chosen });
+      const away = (await gql(server, query, { p: person.id })).person.coverFace.id;
+      expect(away).not.toBe(chosen);
       await undo((await latestCorrection()).id);
+      expect((await gql(server, query, { p: person.id })).person.coverFace).toEqual({ id: chosen });
+      await gql(server, 'mutation($g: ID!) { regroup(groupId: $g) { id } }', { g: groupId });
+      expect((await gql(server, query, { p: person.id })).person.coverFace).toEqual({ id: chosen });
+
+      const setCover = await latestCorrection();
+      expect(setCover.kind).toBe('SET_COVER');
+      await undo(setCover.id);
       expect((await gql(server, query, { p: person.id })).person.coverFace).toEqual(before.coverFace);
     });
 
