@@ -174,11 +174,20 @@ export function subscriptionsSuite(name: string, database: () => Promise<TestDat
       // Once in place: one event for one rename, its group read anew.
       const before = events.results.length;
       await gql(server, RENAME, { p: a.id, n: 'Bea' });
-      await events.until((o) => o.results.length > before, 'the second PERSON_RENAMED');
+      await events.until(
+        (o) =>
+          eventsOf(o)
+            .slice(before)
+            .some((e) => e.kind === 'PERSON_RENAMED'),
+        'the second PERSON_RENAMED',
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(eventsOf(events).slice(before)).toMatchObject([{ kind: 'PERSON_RENAMED', personIds: [a.id], job: null }]);
-      const named = (event: GroupEvent) => event.group.persons.nodes.find((p: any) => p.id === a.id)?.name;
-      expect(named(eventsOf(events)[before])).toBe('Bea');
+      // (Regrouping after corrections may add events of its own.)
+      const second = eventsOf(events)
+        .slice(before)
+        .filter((e) => e.kind === 'PERSON_RENAMED');
+      expect(second).toMatchObject([{ kind: 'PERSON_RENAMED', personIds: [a.id], job: null }]);
+      expect(second[0].group.persons.nodes.find((p: any) => p.id === a.id)?.name).toBe('Bea');
 
       const merged = await gql(
         server,
