@@ -17,6 +17,7 @@ import {
   type JobItem,
 } from '../repositories/job.repository.js';
 import type { LocalFiles } from '../sources/local-files.js';
+import { takenAtOf } from '../sources/taken-at.js';
 import { sha256, type BlobStore } from '../storage/blob-store.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RegroupRequests } from '../jobs/analysis-queue.js';
@@ -119,7 +120,8 @@ export class AnalysisService {
     }
     const results = await this.pipeline.analyseAll(toAnalyse.map(({ imageId, bytes }) => ({ key: imageId, buffer: bytes })));
     for (const [i, result] of results.entries()) {
-      await this.db.$transaction((tx) => saveAnalysis(tx, groupId, toAnalyse[i].item, result.key, result));
+      const takenAt = await takenAtOf(toAnalyse[i].bytes);
+      await this.db.$transaction((tx) => saveAnalysis(tx, groupId, toAnalyse[i].item, result.key, result, takenAt));
       (result.error ? this.metrics.photosFailed : this.metrics.photosAnalysed).inc();
     }
   }
