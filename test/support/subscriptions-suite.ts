@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from './databases.js';
 import { type Api, gql, gqlError, waitForJob } from './graphql.js';
 import { devPhoto } from './fixtures.js';
-import { createApiKey, devPhotos, startServer, type RunningServer } from './server.js';
+import { apikey, createApiKey, devPhotos, startServer, type RunningServer } from './server.js';
 import { connect, Operation } from './subscriptions.js';
 
 /** Mel Gibson three times and Joe Biden: two persons at least. */
@@ -74,10 +74,25 @@ export function subscriptionsSuite(name: string, database: () => Promise<TestDat
       await rm(work, { recursive: true, force: true });
     });
 
-    it('refuses a connection without a valid API key (4401), and subscriptions over HTTP', async () => {
+    it('refuses a connection without a valid API key (4401), operations once its key is revoked, and subscriptions over HTTP', async () => {
       for (const params of [{}, { authorization: 'Bearer not-a-key' }, { authorization: `Bearer ${server.key}x` }]) {
         expect((await open(server, params).closed).code).toBe(4401);
       }
+      // A key revoked while its connection is open starts nothing more on it.
+      const key = await createApiKey(env(), 'revoked');
+      const { client } = open({ url: server.url, key });
+      const before = new Operation(client, GROUP_EVENTS, { g: 'x' });
+      await before.ended();
+      expect(before.errors[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      const id = (await apikey(env(), 'list'))
+        .split('\n')
+        .find((line) => line.split('\t')[1] === 'revoked')!
+        .split('\t')[0];
+      await apikey(env(), 'revoke', id);
+      const after = new Operation(client, GROUP_EVENTS, { g: 'x' });
+      await after.ended();
+      expect(after.errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+
       const overHttp = await gqlError(server, 'subscription { groupEvents(groupId: "x") { kind } }');
       expect(overHttp).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', message: expect.stringContaining('WebSocket') });
     });
