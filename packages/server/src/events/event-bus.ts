@@ -170,7 +170,9 @@ export class PostgresEventBus extends InProcessEventBus {
     const client = new pg.Client({
       connectionString: this.connectionString,
       application_name: APPLICATION_NAME,
+      // A connection that only listens sends nothing: TCP keepalives find it dead within a minute or so.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     this.client = client;
     this.ready = false;
