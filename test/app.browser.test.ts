@@ -128,7 +128,7 @@ describe('People app in headless Chromium', () => {
   const gridPersons = (page: Page) =>
     page.$$eval('.person-card', (cards) =>
       cards.map((card) => ({
-        id: (card as HTMLElement).dataset.personId,
+        id: (card as HTMLElement).dataset.personId ?? '',
         name: card.querySelector('.person-name')?.textContent,
         photos: Number(card.querySelector('.person-photos')?.textContent),
       })),
@@ -388,6 +388,35 @@ describe('People app in headless Chromium', () => {
       (await gql(server, 'query($g: ID!) { group(id: $g) { images(first: 1) { totalCount } } }', { g: groupId })).group.images
         .totalCount;
     expect(await page.locator('.photo-button').count()).toBe(await imageCount());
+
+    // Photos with these persons together: the two in the Obama and Biden photo appear together in that one alone.
+    const photoPersons = (
+      await gql(server, 'query($g: ID!) { group(id: $g) { images(first: 500) { nodes { key faces { person { id } } } } } }', {
+        g: groupId,
+      })
+    ).group.images.nodes
+      .find((image: any) => image.key === 'afr_48f25a2b.jpg')
+      .faces.flatMap((face: any) => (face.person ? [face.person.id] : []));
+    expect(photoPersons).toHaveLength(2);
+    for (const id of photoPersons) await page.locator(`.chips li[data-person-id="${id}"] input`).check();
+    await expect.poll(() => page.url()).toContain(`with=${photoPersons.map(encodeURIComponent).join('%2C')}`);
+    const together = (
+      await gql(
+        server,
+        'query($g: ID!, $p: [ID!]) { group(id: $g) { images(personIds: $p, match: ALL) { totalCount nodes { key } } } }',
+        { g: groupId, p: photoPersons },
+      )
+    ).group.images;
+    expect(together.nodes.map((image: any) => image.key)).toEqual(['afr_48f25a2b.jpg']);
+    await expect
+      .poll(async () =>
+        (await page.locator('.photo-button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')))).join(),
+      )
+      .toBe('Open photo afr_48f25a2b.jpg');
+    expect(await page.locator('#photos-title .count').textContent()).toBe(String(together.totalCount));
+    await shot(page, '06-photos-together');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.locator('.photo-button').count()).toBe(await imageCount());
     // The photo with Obama and Biden: two faces, two names.
     const photoWithTwo = page.locator('.photo-button[aria-label="Open photo afr_48f25a2b.jpg"]');
     await photoWithTwo.click();
@@ -402,7 +431,7 @@ describe('People app in headless Chromium', () => {
     expect(boxNames.sort()).toEqual(
       photo.faces.map((face: any) => face.person?.name || (face.person ? 'Unnamed' : 'Unassigned')).sort(),
     );
-    await shot(page, '06-viewer');
+    await shot(page, '07-viewer');
     const position = () => viewer.locator('.viewer-title').textContent();
     const at = await position();
     await page.keyboard.press('ArrowRight');
@@ -434,9 +463,36 @@ describe('People app in headless Chromium', () => {
     await expect
       .poll(async () => JSON.stringify(sortedById(await gridPersons(page))))
       .toBe(JSON.stringify(sortedById(asShown(await apiPersons()))));
-    await shot(page, '07-after-forget');
+    await shot(page, '08-after-forget');
 
     // Unassigned faces with their reasons, as many as the API counts; the embedding map and the contact sheets.
+    // Faces of a person: one is "not this person", another moves to a new person.
+    await page.goto(`${server.url}/app/g/${groupId}/p/${first.id}`);
+    await page.locator('.face-card').first().waitFor();
+    const facesOf = async (id: string) =>
+      (
+        await gql(server, 'query($id: ID!) { person(id: $id) { faces(first: 500) { nodes { id } } } }', { id })
+      ).person.faces.nodes.map((face: { id: string }) => face.id);
+    const ownFaces = await facesOf(first.id);
+    expect(await page.locator('.face-card').count()).toBe(ownFaces.length);
+    await page.locator('.face-card').first().getByLabel('Select').check();
+    await page.getByRole('button', { name: 'Not this person' }).click();
+    await expect.poll(() => page.locator('.face-card').count()).toBe(ownFaces.length - 1);
+    expect(await facesOf(first.id)).toEqual(ownFaces.slice(1));
+    const outFace = (
+      await gql(server, 'query($id: ID!) { face(id: $id) { person { id } unassigned { reasons } } }', { id: ownFaces[0] })
+    ).face;
+    expect(outFace).toEqual({ person: null, unassigned: { reasons: ['not this person'] } });
+    await page.locator('.face-card').first().getByLabel('Select').check();
+    await page.getByLabel('Move to').selectOption('new');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await expect.poll(() => page.locator('.face-card').count()).toBe(ownFaces.length - 2);
+    const moved = (await gql(server, 'query($id: ID!) { face(id: $id) { person { id faceCount } } }', { id: ownFaces[1] })).face
+      .person;
+    expect(moved.id).not.toBe(first.id);
+    expect(moved.faceCount).toBe(1);
+    await shot(page, '09-faces-moved');
+
     await tab(page, 'Unassigned').click();
     const unassigned = (
       await gql(server, 'query($g: ID!) { group(id: $g) { unassignedFaces { totalCount nodes { unassigned { reasons } } } } }', {
@@ -448,10 +504,10 @@ describe('People app in headless Chromium', () => {
     expect(await page.locator('.reasons').allTextContents()).toEqual(
       unassigned.nodes.map((face: any) => face.unassigned.reasons.join('')),
     );
-    await shot(page, '08-unassigned');
+    await shot(page, '10-unassigned');
     await tab(page, 'Map & sheets').click();
     await page.locator('img.picture').first().waitFor();
-    await shot(page, '09-map-and-sheets');
+    await shot(page, '11-map-and-sheets');
     const pictures = await page.$$eval('img.picture', (imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth));
     expect(pictures).toHaveLength(3);
     expect(pictures.every((width) => width > 0)).toBe(true);
@@ -500,7 +556,7 @@ describe('People app in headless Chromium', () => {
       .first()
       .evaluate(async (img) => (await createImageBitmap(await (await fetch((img as HTMLImageElement).currentSrc)).blob())).width);
     expect(coverWidth).toBe(320);
-    await shot(page, '10-phone-people');
+    await shot(page, '12-phone-people');
 
     await page.locator('.person-link').first().click();
     await page.locator('h2.person-title').waitFor();
@@ -508,7 +564,7 @@ describe('People app in headless Chromium', () => {
     expect(await page.locator('h2.person-title').textContent()).toBe(person.name || 'Unnamed');
     expect(await page.locator('.face-card').count()).toBe(person.faceCount);
     expect(await sideways()).toBeLessThanOrEqual(0);
-    await shot(page, '11-phone-person');
+    await shot(page, '13-phone-person');
 
     expect(pageErrors).toEqual([]);
     expect(outside).toEqual([]);

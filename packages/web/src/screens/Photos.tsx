@@ -64,7 +64,7 @@ export function Photos({ groupId, search }: { groupId: string; search: URLSearch
         </div>
         <ul className="chips" aria-label="Choose persons">
           {(persons.data?.group.persons.nodes ?? []).map((person) => (
-            <li key={person.id}>
+            <li key={person.id} data-person-id={person.id}>
               <label className={`chip${personIds.includes(person.id) ? ' is-on' : ''}`}>
                 <input type="checkbox" checked={personIds.includes(person.id)} onChange={() => toggle(person.id)} />
                 <Cover person={person} size="small" />
