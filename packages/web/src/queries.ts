@@ -370,10 +370,10 @@ export interface UnassignedData {
 export type PersonMatch = 'ALL' | 'ANY';
 export const IMAGES = gql`
   ${IMAGE_CARD}
-  query Images($groupId: ID!, $personIds: [ID!], $match: PersonMatch, $orderBy: ImageOrder) {
+  query Images($groupId: ID!, $personIds: [ID!], $match: PersonMatch, $orderBy: ImageOrder, $first: Int) {
     group(id: $groupId) {
       id
-      images(personIds: $personIds, match: $match, orderBy: $orderBy, first: 500) {
+      images(personIds: $personIds, match: $match, orderBy: $orderBy, first: $first) {
         totalCount
         nodes {
           ...ImageCard

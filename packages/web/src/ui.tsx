@@ -61,6 +61,29 @@ export function useAction() {
   return { busy, error, run, client };
 }
 
+/** Lists come in pages of this many; "Show more" asks for the next (the API gives at most 500 at once). */
+export const PAGE = 100;
+export const MAX_PAGE = 500;
+
+/** Under a list cut at `shown` of `total`: a button for more, or, past the API's page limit, how to narrow it. */
+export function ShowMore({ shown, total, onMore, narrow }: { shown: number; total: number; onMore: () => void; narrow: string }) {
+  if (shown >= total) return null;
+  return (
+    <p className="row more">
+      <span className="muted">
+        Showing {shown} of {total}.
+      </span>
+      {shown < MAX_PAGE ? (
+        <button type="button" onClick={onMore}>
+          Show more
+        </button>
+      ) : (
+        <span className="muted">{narrow}</span>
+      )}
+    </p>
+  );
+}
+
 /** A destructive button that asks once more in place (no dialog box, so it stays keyboard- and test-friendly). */
 export function ConfirmButton({
   label,

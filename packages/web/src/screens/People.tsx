@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { MERGE_PERSONS, type MergeData, type PersonOrder, PERSONS, type PersonsData } from '../queries.ts';
 import { Link, paths } from '../router.tsx';
-import { Cover, ErrorNote, personName, removePersonsFromCache, useAction } from '../ui.tsx';
+import { Cover, ErrorNote, MAX_PAGE, PAGE, personName, removePersonsFromCache, ShowMore, useAction } from '../ui.tsx';
 
 /** Typing in the search waits this long before asking the API. */
 const SEARCH_DELAY_MS = 250;
@@ -15,6 +15,7 @@ export function People({ groupId }: { groupId: string }) {
   const [orderBy, setOrderBy] = useState<PersonOrder>('PHOTOS');
   const [selected, setSelected] = useState<string[]>([]);
   const [targetId, setTargetId] = useState('');
+  const [limit, setLimit] = useState(PAGE);
   const action = useAction();
 
   useEffect(() => {
@@ -23,7 +24,7 @@ export function People({ groupId }: { groupId: string }) {
   }, [search]);
 
   const { data, loading, error } = useQuery<PersonsData>(PERSONS, {
-    variables: { groupId, search: searched || null, includeHidden, minFaces: Math.max(1, minFaces), orderBy, first: 500 },
+    variables: { groupId, search: searched || null, includeHidden, minFaces: Math.max(1, minFaces), orderBy, first: limit },
     fetchPolicy: 'cache-and-network',
   });
   const persons = data?.group.persons.nodes ?? [];
@@ -123,6 +124,14 @@ export function People({ groupId }: { groupId: string }) {
           </li>
         ))}
       </ul>
+      {data && (
+        <ShowMore
+          shown={persons.length}
+          total={data.group.persons.totalCount}
+          onMore={() => setLimit((now) => Math.min(MAX_PAGE, now + PAGE))}
+          narrow="Search by name or raise the minimum faces to find the others."
+        />
+      )}
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useQuery } from '@apollo/client/react';
+import { useState } from 'react';
 import { IMAGES, type ImageCard, type ImagesData, type PersonMatch, PERSONS, type PersonsData } from '../queries.ts';
 import { navigate, paths } from '../router.tsx';
-import { Cover, ErrorNote, formatDate, personName } from '../ui.tsx';
+import { Cover, ErrorNote, formatDate, MAX_PAGE, PAGE, personName, ShowMore } from '../ui.tsx';
 import { useViewer } from './Viewer.tsx';
 
 /**
@@ -11,6 +12,7 @@ import { useViewer } from './Viewer.tsx';
 export function Photos({ groupId, search }: { groupId: string; search: URLSearchParams }) {
   const personIds = (search.get('with') ?? '').split(',').filter(Boolean);
   const match: PersonMatch = search.get('match') === 'ANY' ? 'ANY' : 'ALL';
+  const [limit, setLimit] = useState(PAGE);
   const persons = useQuery<PersonsData>(PERSONS, {
     variables: { groupId, includeHidden: false, minFaces: 1, orderBy: 'PHOTOS', first: 500 },
     fetchPolicy: 'cache-and-network',
@@ -21,6 +23,7 @@ export function Photos({ groupId, search }: { groupId: string; search: URLSearch
       personIds: personIds.length ? personIds : null,
       match,
       orderBy: personIds.length ? 'TAKEN' : 'ADDED',
+      first: limit,
     },
     fetchPolicy: 'cache-and-network',
   });
@@ -78,6 +81,14 @@ export function Photos({ groupId, search }: { groupId: string; search: URLSearch
       {images.loading && !images.data && <p className="muted">Loading…</p>}
       {list && list.nodes.length === 0 && <p className="muted">No photos.</p>}
       {list && <PhotoGrid images={list.nodes} sequence={list.nodes.map((image) => image.id)} />}
+      {list && (
+        <ShowMore
+          shown={list.nodes.length}
+          total={list.totalCount}
+          onMore={() => setLimit((now) => Math.min(MAX_PAGE, now + PAGE))}
+          narrow="Choose persons to see fewer photos."
+        />
+      )}
     </section>
   );
 }
