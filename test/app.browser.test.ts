@@ -179,6 +179,7 @@ describe('People app in headless Chromium', () => {
 
     // Sign in with the key, then make a group: the app goes on to its upload screen.
     await page.goto(`${server.url}/app`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The API needs your key');
     await page.fill('#api-key', server.key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.fill('#group-name', 'Lisbon trip');

@@ -1,7 +1,7 @@
 import type { ApolloClient } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
 import { type ReactNode, useCallback, useState } from 'react';
-import { errorText } from './api.ts';
+import { errorText, isUnauthenticated } from './api.ts';
 import type { PersonCard } from './queries.ts';
 
 export const personName = (person: { name: string | null } | null | undefined) => person?.name || 'Unnamed';
@@ -24,7 +24,11 @@ export function ErrorNote({ error }: { error: unknown }) {
   if (!error) return null;
   return (
     <p className="error" role="alert">
-      {typeof error === 'string' ? error : errorText(error)}
+      {isUnauthenticated(error)
+        ? 'The API needs your key: paste it into “API key” at the top (the server prints it on its first start).'
+        : typeof error === 'string'
+          ? error
+          : errorText(error)}
     </p>
   );
 }
