@@ -9,6 +9,7 @@ import {
   type ReportGroup,
 } from '@facegroup/report';
 import type { Db } from '../db/client.js';
+import { pictureRows } from '../repositories/picture.repository.js';
 import { AppError, notFound } from '../errors.js';
 import { groupingFaces } from '../repositories/face.repository.js';
 import { writeFileAtomically } from '../storage/atomic-file.js';
@@ -55,23 +56,11 @@ export class PictureService {
 
   /** The group as drawn (callers checked who asks: the API for its owner, a picture route by the URL's signature). */
   async group(groupId: string): Promise<PictureGroup> {
-    if (!(await this.db.group.findUnique({ where: { id: groupId }, select: { id: true } }))) throw notFound('group', groupId);
-    const [persons, faces] = await Promise.all([
-      this.db.person.findMany({ where: { groupId }, select: { id: true, name: true, hidden: true } }),
-      this.db.face.findMany({
-        where: { groupId },
-        select: { id: true, imageId: true, personId: true, x1: true, y1: true, x2: true, y2: true },
-      }),
-    ]);
-    // Read after the faces: a face's photo is stored before the face, so every face finds its photo here.
+    const rows = await pictureRows(this.db, groupId);
+    if (!rows) throw notFound('group', groupId);
+    const { persons, faces } = rows;
     const withFaces = new Set(faces.map((face) => face.imageId));
-    const images = (
-      await this.db.image.findMany({
-        where: { groupId },
-        select: { id: true, key: true, sourceKind: true, location: true, contentHash: true },
-        orderBy: [{ key: 'asc' }, { id: 'asc' }],
-      })
-    ).filter((image) => withFaces.has(image.id));
+    const images = rows.images.filter((image) => withFaces.has(image.id));
     const photoOf = photoKeys(images);
     const imageOf = new Map(images.map((image) => [photoOf.get(image.id)!, image]));
     return {

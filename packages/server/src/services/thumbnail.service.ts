@@ -2,6 +2,7 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import { MAX_STRIP_DECODED_PIXELS } from '@facegroup/core';
 import sharp from 'sharp';
 import type { Db } from '../db/client.js';
+import { faceWithImage, imageOfGroup } from '../repositories/picture.repository.js';
 import { AppError, isId, notFound } from '../errors.js';
 import type { FaceScale } from '../http/routes.js';
 import { writeFileAtomically } from '../storage/atomic-file.js';
@@ -43,7 +44,7 @@ export class ThumbnailService {
 
   async face(groupId: string, faceId: string, faceScale: FaceScale = 1): Promise<Buffer> {
     // The row is read even when cached: a face erased since is not served.
-    const face = isId(faceId) ? await this.db.face.findFirst({ where: { id: faceId, groupId }, include: { image: true } }) : null;
+    const face = isId(faceId) ? await faceWithImage(this.db, groupId, faceId) : null;
     if (!face) throw notFound('face', faceId);
     const size = FACE_SIZE * faceScale;
     return this.cached(groupId, `faces/${faceId}${FACE_FILES[faceScale - 1]}.jpg`, async () => {
@@ -105,7 +106,7 @@ export class ThumbnailService {
 
   /** The group's photo; read even when its pictures are cached, so that a photo erased since is not served. */
   private async findImage(groupId: string, imageId: string) {
-    const image = isId(imageId) ? await this.db.image.findFirst({ where: { id: imageId, groupId } }) : null;
+    const image = isId(imageId) ? await imageOfGroup(this.db, groupId, imageId) : null;
     if (!image) throw notFound('image', imageId);
     return image;
   }
