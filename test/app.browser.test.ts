@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +14,7 @@ const execFileAsync = promisify(execFile);
 
 /**
  * The People app (packages/web) in headless Chromium against a spawned server on SQLite, with real dev photos:
- * upload through the page's file input, persons appearing live, rename, merge, a suggestion answered "different",
+ * upload through the page's file input (and a drop), persons appearing live, rename, merge, a suggestion answered "different",
  * undo, deleting a photo and forgetting a person; then the people grid and a person at phone width. What the page
  * shows is read from the DOM and compared with what the API says.
  */
@@ -514,6 +514,29 @@ describe('People app in headless Chromium', () => {
     const pictures = await page.$$eval('img.picture', (imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth));
     expect(pictures).toHaveLength(3);
     expect(pictures.every((width) => width > 0)).toBe(true);
+
+    // Drag and drop: a photo dropped on the upload area goes up and is analysed like a chosen one.
+    await tab(page, 'Upload').click();
+    const dropped = 'dfc_0b05b816.jpg';
+    const bytes = (await readFile(devPhoto(dropped))).toString('base64');
+    const dataTransfer = await page.evaluateHandle(
+      ([name, base64]) => {
+        const transfer = new DataTransfer();
+        const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+        transfer.items.add(new File([data], name, { type: 'image/jpeg' }));
+        return transfer;
+      },
+      [dropped, bytes] as const,
+    );
+    await page.dispatchEvent('.dropzone', 'dragover', { dataTransfer });
+    expect(await page.locator('.dropzone').getAttribute('class')).toContain('is-dragging');
+    await page.dispatchEvent('.dropzone', 'drop', { dataTransfer });
+    await page.locator('.upload.is-uploaded').waitFor();
+    expect(await page.locator('.upload-name').allTextContents()).toEqual([dropped]);
+    await page.locator('.job.is-done').waitFor({ timeout: 120_000 });
+    const keys = (await gql(server, 'query($g: ID!) { group(id: $g) { images(first: 500) { nodes { key } } } }', { g: groupId }))
+      .group.images.nodes;
+    expect(keys.map((image: { key: string }) => image.key)).toContain(dropped);
 
     expect(pageErrors).toEqual([]);
     expect(outside).toEqual([]);
