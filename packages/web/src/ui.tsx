@@ -6,11 +6,21 @@ import type { PersonCard } from './queries.ts';
 
 export const personName = (person: { name: string | null } | null | undefined) => person?.name || 'Unnamed';
 
-/** A date taken or added, in the reader's locale (the API sends ISO 8601 in UTC). */
+/** When something happened on this server (added, corrected), in the reader's locale and time zone. */
 export function formatDate(iso: string | null | undefined, withTime = false): string {
   if (!iso) return 'No date';
   const date = new Date(iso);
   return withTime ? date.toLocaleString() : date.toLocaleDateString();
+}
+
+/**
+ * When a photo was taken, as its camera's clock said: the API reads an EXIF time without an offset as UTC, so it is
+ * shown in UTC, not moved into the reader's time zone (which could change its day).
+ */
+export function formatTaken(iso: string | null | undefined, withTime = false): string {
+  if (!iso) return 'No date taken';
+  const date = new Date(iso);
+  return withTime ? date.toLocaleString(undefined, { timeZone: 'UTC' }) : date.toLocaleDateString(undefined, { timeZone: 'UTC' });
 }
 
 /** A person's cover at 1× and 2× (the API's 160 px and 320 px thumbnails). */

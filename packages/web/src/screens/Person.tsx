@@ -16,7 +16,7 @@ import {
   SET_HIDDEN,
 } from '../queries.ts';
 import { Link, navigate, paths } from '../router.tsx';
-import { ConfirmButton, Cover, ErrorNote, formatDate, personName, removePersonsFromCache, useAction } from '../ui.tsx';
+import { ConfirmButton, Cover, ErrorNote, formatTaken, personName, removePersonsFromCache, useAction } from '../ui.tsx';
 import { PhotoGrid } from './Photos.tsx';
 
 export function Person({ groupId, personId }: { groupId: string; personId: string }) {
@@ -267,7 +267,7 @@ function FaceActions({
 function PhotosByDate({ images }: { images: ImageCard[] }) {
   const days = new Map<string, ImageCard[]>();
   for (const image of images) {
-    const label = image.takenAt ? formatDate(image.takenAt) : 'No date taken';
+    const label = formatTaken(image.takenAt);
     days.set(label, [...(days.get(label) ?? []), image]);
   }
   const all = images.map((image) => image.id);

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { IMAGES, type ImageCard, type ImagesData, type PersonMatch, PERSONS, type PersonsData } from '../queries.ts';
 import { navigate, paths } from '../router.tsx';
-import { Cover, ErrorNote, formatDate, MAX_PAGE, PAGE, personName, ShowMore } from '../ui.tsx';
+import { Cover, ErrorNote, formatTaken, MAX_PAGE, PAGE, personName, ShowMore } from '../ui.tsx';
 import { useViewer } from './Viewer.tsx';
 
 /**
@@ -105,7 +105,7 @@ export function PhotoGrid({ images, sequence }: { images: ImageCard[]; sequence:
             className="photo-button"
             onClick={() => openViewer(sequence, sequence.indexOf(image.id))}
             aria-label={`Open photo ${image.key}`}
-            title={`${image.key}${image.takenAt ? `, taken ${formatDate(image.takenAt, true)}` : ''}`}
+            title={`${image.key}${image.takenAt ? `, taken ${formatTaken(image.takenAt, true)}` : ''}`}
           >
             <img src={image.thumbnailUrl} alt="" loading="lazy" />
           </button>

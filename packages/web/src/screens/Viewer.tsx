@@ -3,7 +3,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useR
 import { createPortal } from 'react-dom';
 import { DELETE_IMAGES, type DeleteImagesData, VIEWER_IMAGE, type ViewerImage, type ViewerImageData } from '../queries.ts';
 import { Link, paths } from '../router.tsx';
-import { ConfirmButton, ErrorNote, formatDate, personName, removePersonsFromCache, useAction } from '../ui.tsx';
+import { ConfirmButton, ErrorNote, formatTaken, personName, removePersonsFromCache, useAction } from '../ui.tsx';
 
 type OpenViewer = (imageIds: string[], index: number) => void;
 const ViewerContext = createContext<OpenViewer>(() => undefined);
@@ -108,7 +108,7 @@ function Viewer({
       >
         <div className="viewer-bar">
           <span className="viewer-title">
-            {image ? image.key : ''} {image && <span className="muted">· {formatDate(image.takenAt, true)}</span>}{' '}
+            {image ? image.key : ''} {image && <span className="muted">· {formatTaken(image.takenAt, true)}</span>}{' '}
             <span className="muted">
               ({index + 1} of {ids.length})
             </span>
