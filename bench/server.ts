@@ -118,7 +118,9 @@ async function seedFaces(databaseUrl: string, groupId: string, count: number): P
     [1, 2],
     [2, 2],
   ]);
-  const dimensions = 512;
+  // As long as the embedder's, read from the faces the dev ingest stored.
+  const { embedding: sample } = await db.face.findFirstOrThrow({ select: { embedding: true } });
+  const dimensions = sample.byteLength / 4;
   let centre: Float32Array = new Float32Array(dimensions);
   for (let start = 0; start < count; start += 1000) {
     const images = Array.from({ length: Math.min(1000, count - start) }, () => ({

@@ -66,10 +66,10 @@ export class InProcessQueue implements AnalysisQueue {
     if (!grouping) return;
     const previous = this.runningRegroups.get(groupId) ?? Promise.resolve();
     const next = previous.then(() =>
-      grouping.regroupAndFinishJobs(groupId).then(
-        () => undefined,
-        (error) => log.error('regroup failed', { groupId, error: stackOf(error) }),
-      ),
+      grouping.regroupAndFinishJobs(groupId).catch(async (error) => {
+        log.error('regroup failed', { groupId, error: stackOf(error) });
+        await grouping.finishJobs(groupId).catch(() => undefined);
+      }),
     );
     this.runningRegroups.set(groupId, next);
     next.then(() => {

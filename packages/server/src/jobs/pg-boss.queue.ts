@@ -11,6 +11,8 @@ const TASKS = 'analyse-photos';
 const GIVEN_UP = 'analyse-photos-given-up';
 /** Full regroups: "stately", so per group (the singleton key) at most one waits and one runs. */
 const REGROUPS = 'regroup-group';
+/** Regroups that failed every retry: their jobs finish with the persons incremental grouping gave. */
+const REGROUPS_GIVEN_UP = 'regroup-group-given-up';
 
 interface Task {
   jobId: string;
@@ -94,6 +96,9 @@ export class PgBossQueue implements AnalysisQueue {
     await this.boss.work<RegroupTask>(REGROUPS, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([task]) => {
       await grouping.regroupAndFinishJobs(task.data.groupId);
     });
+    await this.boss.work<RegroupTask>(REGROUPS_GIVEN_UP, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([task]) => {
+      await grouping.finishJobs(task.data.groupId);
+    });
     await this.boss.work<Task>(GIVEN_UP, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([task]) => {
       await analysis.giveUp(task.data.jobId, task.data.itemIds, 'it failed on every retry');
     });
@@ -115,6 +120,7 @@ export class PgBossQueue implements AnalysisQueue {
         expireInSeconds: this.settings.leaseSeconds,
         deadLetter: GIVEN_UP,
       });
+      await this.boss.createQueue(REGROUPS_GIVEN_UP);
       await this.boss.createQueue(REGROUPS, {
         name: REGROUPS,
         policy: 'stately',
@@ -122,6 +128,7 @@ export class PgBossQueue implements AnalysisQueue {
         retryDelay: 2,
         retryBackoff: true,
         expireInSeconds: this.settings.leaseSeconds,
+        deadLetter: REGROUPS_GIVEN_UP,
       });
     })();
     return this.started;

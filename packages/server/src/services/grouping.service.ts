@@ -182,6 +182,14 @@ export class GroupingService {
   /** The regroup task of the queues: regroups, then finishes the group's jobs that have no photo pending. */
   async regroupAndFinishJobs(groupId: string): Promise<void> {
     await this.regroup(groupId);
+    await this.finishJobs(groupId);
+  }
+
+  /**
+   * Finishes the group's jobs that have no photo pending. Also when their regroup failed for good: their faces are
+   * in persons already (incremental grouping), and the next regroup refines them.
+   */
+  async finishJobs(groupId: string): Promise<void> {
     for (const jobId of await finishGroupJobs(this.db, groupId)) this.events.publish({ groupId, kind: 'JOB_PROGRESS', jobId });
   }
 
