@@ -141,11 +141,11 @@ export class CorrectionService {
     return this.correct(groupId, async (tx, publish) => {
       const person = await this.person(tx, personId);
       const face = await this.face(tx, faceId, groupId);
-      if (face.personId !== personId) throw badInput(`face ${faceId} is not a face of ${label(person)}`);
+      if (face.personId !== personId) throw badInput(`face ${faceId} is not a face of person ${personId}`);
       const persons = await snapshotPersons(tx, [personId]);
       await setCover(tx, personId, faceId);
       await recordCorrection(tx, groupId, 'SET_COVER', personId, {
-        summary: `chose face ${faceId} as the cover of ${label(person)}`,
+        summary: `chose another cover face for ${label(person)}`,
         before: { persons, faces: [] },
       });
       publish({ kind: 'PERSONS_CHANGED', personIds: [personId] });
@@ -192,7 +192,7 @@ export class CorrectionService {
       await assignFaces(tx, [faceId], null, reason);
       await refreshPersons(tx, [face.personId]);
       await recordCorrection(tx, groupId, 'NOT_PERSON', face.personId, {
-        summary: `face ${faceId} is not ${label(person)}`,
+        summary: `took a face out of ${label(person)}`,
         before: { persons, faces: [[faceId, face.personId]] },
         apart: others.map((o): [string, string] => [faceId, o.id]),
       });
@@ -275,6 +275,9 @@ export interface PersonsChange {
   removedPersonIds: string[];
 }
 
-function label(person: { id: string; name: string | null }): string {
-  return person.name === null ? `person ${person.id}` : `"${person.name}"`;
+/** A person as the history shows it to people: by name, else by size (ids mean nothing to a reader). */
+function label(person: { name: string | null; faceCount?: number }): string {
+  if (person.name !== null) return `"${person.name}"`;
+  if (person.faceCount === undefined) return 'an unnamed person';
+  return `an unnamed person of ${person.faceCount} face${person.faceCount === 1 ? '' : 's'}`;
 }
