@@ -1,5 +1,6 @@
 import type { AnalysedFace, FaceQuality, Unassigned } from '@facegroup/core';
 import type { Tx } from '../db/client.js';
+import { chunksOf } from './maps.js';
 
 /**
  * Why a face is in no person, as stored with it (Face.unassigned) and served by the API: core's explanation, with
@@ -103,9 +104,14 @@ export async function assignFaces(
   unassigned: UnassignedReason | string | null,
 ): Promise<void> {
   const reason = unassigned === null || typeof unassigned === 'string' ? unassigned : JSON.stringify(unassigned);
-  await tx.face.updateMany({ where: { id: { in: faceIds } }, data: { personId, unassigned: reason } });
+  for (const chunk of chunksOf(faceIds))
+    await tx.face.updateMany({ where: { id: { in: chunk } }, data: { personId, unassigned: reason } });
 }
 
 /** The persons of these faces now (before a change is undone). */
-export const personsOfFaces = (tx: Tx, faceIds: string[]) =>
-  tx.face.findMany({ where: { id: { in: faceIds } }, select: { personId: true } });
+export async function personsOfFaces(tx: Tx, faceIds: string[]): Promise<{ personId: string | null }[]> {
+  const persons = [];
+  for (const chunk of chunksOf(faceIds))
+    persons.push(...(await tx.face.findMany({ where: { id: { in: chunk } }, select: { personId: true } })));
+  return persons;
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FaceQuality, PersonCentroid } from '@facegroup/core';
 import type { Tx } from '../db/client.js';
 import { decodeEmbedding } from './face.repository.js';
-import { append } from './maps.js';
+import { append, chunksOf } from './maps.js';
 
 /** What incremental grouping and the full regroup read and write, apart from the faces' persons themselves. */
 
@@ -33,8 +33,10 @@ export async function personCentroids(tx: Tx, groupId: string) {
   const missing = persons.filter((person) => person.embeddingSum === null).map((person) => person.id);
   const summed = new Map<string, Float32Array[]>();
   if (missing.length > 0) {
-    const faces = await tx.face.findMany({ where: { personId: { in: missing } }, select: { personId: true, embedding: true } });
-    for (const face of faces) append(summed, face.personId!, decodeEmbedding(face.embedding));
+    for (const chunk of chunksOf(missing)) {
+      const faces = await tx.face.findMany({ where: { personId: { in: chunk } }, select: { personId: true, embedding: true } });
+      for (const face of faces) append(summed, face.personId!, decodeEmbedding(face.embedding));
+    }
   }
   const sums = embeddingSums(summed);
   const centroids: PersonCentroid[] = persons.flatMap((person) => {

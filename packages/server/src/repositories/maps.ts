@@ -4,3 +4,13 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/**
+ * A long list in parts: a query may bind only so many values (SQLite 32,766; Prisma, which cannot split a query
+ * it orders, refuses more), so lists of ids as long as a group's go to the database a part at a time.
+ */
+export function chunksOf<T>(items: T[], size = 1000): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}

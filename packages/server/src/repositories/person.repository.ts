@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client.js';
 import { encodeSum } from './grouping.repository.js';
-import { append } from './maps.js';
+import { append, chunksOf } from './maps.js';
 
 /**
  * Brings persons up to date after their faces changed: face and photo counts, a cover face that is theirs
@@ -15,19 +15,25 @@ export async function refreshPersons(
 ): Promise<void> {
   const ids = [...new Set([...personIds].filter((id): id is string => id !== null))];
   if (ids.length === 0) return;
-  const persons = await tx.person.findMany({ where: { id: { in: ids } }, select: { id: true, coverFaceId: true } });
-  const faces = await tx.face.findMany({
-    where: { personId: { in: ids } },
-    select: { id: true, personId: true, imageId: true, score: true },
-    orderBy: [{ score: 'desc' }, { id: 'asc' }],
-  });
+  const persons: { id: string; coverFaceId: string | null }[] = [];
+  const faces: { id: string; personId: string | null; imageId: string; score: number }[] = [];
+  for (const chunk of chunksOf(ids)) {
+    persons.push(...(await tx.person.findMany({ where: { id: { in: chunk } }, select: { id: true, coverFaceId: true } })));
+    faces.push(
+      ...(await tx.face.findMany({
+        where: { personId: { in: chunk } },
+        select: { id: true, personId: true, imageId: true, score: true },
+        orderBy: [{ score: 'desc' }, { id: 'asc' }],
+      })),
+    );
+  }
   const facesOf = new Map<string, typeof faces>();
   for (const face of faces) append(facesOf, face.personId!, face);
   const ownsCover = (person: (typeof persons)[number]) => (facesOf.get(person.id) ?? []).some((f) => f.id === person.coverFaceId);
   // Covers are unique: release the ones that moved away before another person takes them.
   const released = persons.filter((p) => p.coverFaceId !== null && !ownsCover(p)).map((p) => p.id);
-  if (released.length > 0)
-    await tx.person.updateMany({ where: { id: { in: released } }, data: { coverFaceId: null, coverChosen: false } });
+  for (const chunk of chunksOf(released))
+    await tx.person.updateMany({ where: { id: { in: chunk } }, data: { coverFaceId: null, coverChosen: false } });
   const empty: string[] = [];
   for (const person of persons) {
     const own = facesOf.get(person.id) ?? [];
@@ -46,7 +52,7 @@ export async function refreshPersons(
       },
     });
   }
-  if (empty.length > 0) await tx.person.deleteMany({ where: { id: { in: empty } } });
+  for (const chunk of chunksOf(empty)) await tx.person.deleteMany({ where: { id: { in: chunk } } });
 }
 
 export const findPerson = (tx: Tx, id: string) => tx.person.findUnique({ where: { id } });
