@@ -6,10 +6,10 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /**
- * A long list in parts: a query may bind only so many values (SQLite 32,766; Prisma, which cannot split a query
- * it orders, refuses more), so lists of ids as long as a group's go to the database a part at a time.
+ * A long list in parts: Prisma binds at most 999 values in a query to SQLite (it splits a longer list only when the
+ * query has no order), so lists of ids as long as a group's go to the database a part at a time.
  */
-export function chunksOf<T>(items: T[], size = 1000): T[][] {
+export function chunksOf<T>(items: T[], size = 500): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
