@@ -55,4 +55,4 @@ export { fetchImage } from './fetch/safe-fetch.js';
 export { SourceError } from './fetch/source-error.js';
 export type { FetchLimits, SourceErrorCode } from './fetch/source-error.js';
 export { isPublicAddress, parseImageUrl } from './fetch/url-policy.js';
-export { startModuleWorker } from './module-worker.js';
+export { lowerThreadPriority, startModuleWorker } from './module-worker.js';

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
@@ -19,4 +20,20 @@ export function startModuleWorker(module: URL, options: Omit<WorkerOptions, 'eva
     ...options,
     eval: true,
   });
+}
+
+/** The niceness of background threads (analysis, clustering): the thread that serves requests gets the CPU first. */
+export const BACKGROUND_NICENESS = 10;
+
+/**
+ * Lowers the calling thread's CPU priority, and so that of the threads it starts afterwards (ONNX Runtime's inference
+ * threads): Linux threads inherit it. Linux alone has a priority per thread (its id from /proc/thread-self); elsewhere,
+ * or where it is not allowed, nothing changes.
+ */
+export function lowerThreadPriority(niceness = BACKGROUND_NICENESS): void {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), niceness);
+  } catch {
+    // the thread keeps the process's priority
+  }
 }

@@ -1,5 +1,6 @@
 // The grouping thread of groupFacesInWorker and assignFacesInWorker: runs each request and posts the result (or error) back.
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../module-worker.js';
 import { assignFaces } from './assign-faces.js';
 import { groupFacesByQuality } from './quality-gate.js';
 
@@ -11,6 +12,9 @@ export type GroupingRequest = {
 }[keyof GroupingTasks];
 
 export type GroupingReply = { id: number; result: unknown } | { id: number; error: unknown };
+
+// Clustering a large group takes seconds of CPU: the caller's thread (a server's event loop) gets it first.
+lowerThreadPriority();
 
 parentPort!.on('message', (request: GroupingRequest) => {
   let reply: GroupingReply;
