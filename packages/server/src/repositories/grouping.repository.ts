@@ -50,6 +50,10 @@ export async function personCentroids(tx: Tx, groupId: string) {
   };
 }
 
+/** The group's persons whose embedding sum is not stored (a correction or erasure changed their faces). */
+export const personsWithoutSum = async (tx: Tx, groupId: string) =>
+  (await tx.person.findMany({ where: { groupId, embeddingSum: null }, select: { id: true } })).map((person) => person.id);
+
 /** When these persons last changed (absent: gone). */
 export async function personsChangedAt(tx: Tx, ids: string[]): Promise<Map<string, number>> {
   const persons = await tx.person.findMany({ where: { id: { in: ids } }, select: { id: true, updatedAt: true } });

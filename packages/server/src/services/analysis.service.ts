@@ -53,24 +53,35 @@ export class AnalysisService {
     const job = await findJob(this.db, jobId);
     if (!job) return; // deleted with its group meanwhile
     await markRunning(this.db, jobId);
+    // A batch's faces are grouped while the next batch is analysed: the pipeline does not wait on the database.
+    let grouping: Promise<unknown> = Promise.resolve();
     for (;;) {
       const items = await pendingItems(this.db, jobId, itemIds ? { ids: itemIds } : { take: this.batchPhotos });
       if (items.length === 0) break;
       const timer = this.metrics.analysisSeconds.startTimer();
-      await this.analyseBatch(job.groupId, items);
-      timer();
-      const { changed, created } = await this.grouping.assignNewFaces(job.groupId);
-      const groupId = job.groupId;
-      if (changed.length > 0) this.events.publish({ groupId, kind: 'PERSONS_CHANGED', personIds: changed });
-      if (created.length > 0) this.events.publish({ groupId, kind: 'PERSONS_CREATED', personIds: created });
-      this.events.publish({ groupId, kind: 'JOB_PROGRESS', jobId });
+      await settleBoth(
+        this.analyseBatch(job.groupId, items).then(() => timer()),
+        grouping,
+      );
+      grouping = this.groupNewFaces(job.groupId, jobId);
+      grouping.catch(() => undefined); // awaited with the next batch, or after the last
+
       if (itemIds) break;
     }
+    await grouping;
     // The task that leaves nothing pending asks for the full regroup, which finishes the job.
     if (await hasPending(this.db, jobId)) return;
     await markGrouping(this.db, jobId);
     this.events.publish({ groupId: job.groupId, kind: 'JOB_PROGRESS', jobId });
     await this.regroups.requestRegroup(job.groupId, 0);
+  }
+
+  /** Groups the group's new faces (incrementally), and says what changed. */
+  private async groupNewFaces(groupId: string, jobId: string): Promise<void> {
+    const { changed, created } = await this.grouping.assignNewFaces(groupId);
+    if (changed.length > 0) this.events.publish({ groupId, kind: 'PERSONS_CHANGED', personIds: changed });
+    if (created.length > 0) this.events.publish({ groupId, kind: 'PERSONS_CREATED', personIds: created });
+    this.events.publish({ groupId, kind: 'JOB_PROGRESS', jobId });
   }
 
   /** The ids of the job's next batch of pending photos. */
@@ -136,4 +147,9 @@ export class AnalysisService {
     if (item.sourceKind === 'UPLOAD') return this.blobs.read(item.location);
     return this.files.read(item.location, item.key);
   }
+}
+
+/** Waits for both, whichever fails, so that nothing of the batch is left running; then throws the first failure. */
+async function settleBoth(a: Promise<unknown>, b: Promise<unknown>): Promise<void> {
+  for (const result of await Promise.allSettled([a, b])) if (result.status === 'rejected') throw result.reason;
 }

@@ -19,6 +19,7 @@ import {
   newFaces,
   personCentroids,
   personsChangedAt,
+  personsWithoutSum,
   type StoredSuggestion,
   saveMergeSuggestions,
 } from '../repositories/grouping.repository.js';
@@ -260,7 +261,6 @@ export class GroupingService {
 
     const embeddingOf = new Map(faces.map((face) => [face.id, face.embedding]));
     const members = new Map<string, Float32Array[]>();
-    const touched = new Set<string>(persons.map((p) => p.id));
     const changes: PersonChanges = { changed: [], created: [], removed: [] };
     for (const [index, cluster] of clusters.entries()) {
       let personId = personOfCluster.get(index);
@@ -269,7 +269,6 @@ export class GroupingService {
         changes.created.push(personId);
       }
       personOfCluster.set(index, personId);
-      touched.add(personId);
       members.set(
         personId,
         cluster.map((faceId) => embeddingOf.get(faceId)!),
@@ -289,7 +288,12 @@ export class GroupingService {
       await assignFaces(tx, [faceId], null, reason);
       if (personOf.get(faceId)) changes.changed.push(personOf.get(faceId)!);
     }
-    await refreshPersons(tx, touched, embeddingSums(members));
+    const kept = new Set(personOfCluster.values());
+    const removed = persons.filter((person) => !kept.has(person.id)).map((person) => person.id);
+    // Persons whose faces stayed as they were keep their counts, cover and sum: only the others are written.
+    const refreshed = new Set([...changes.changed, ...changes.created, ...removed, ...(await personsWithoutSum(tx, groupId))]);
+    const sums = embeddingSums(new Map([...members].filter(([id]) => refreshed.has(id))));
+    await refreshPersons(tx, refreshed, sums);
     await saveMergeSuggestions(
       tx,
       groupId,
@@ -299,8 +303,6 @@ export class GroupingService {
         similarity: Math.round(similarity * 1e4) / 1e4,
       })),
     );
-    const kept = new Set(personOfCluster.values());
-    const removed = persons.filter((person) => !kept.has(person.id)).map((person) => person.id);
     const unchanged = new Set([...changes.created, ...removed]);
     return { ...changes, changed: [...new Set(changes.changed)].filter((id) => !unchanged.has(id)), removed };
   }
