@@ -1,6 +1,6 @@
 import type { AnalysedFace, FaceQuality, Unassigned } from '@facegroup/core';
 import type { Tx } from '../db/client.js';
-import { chunksOf } from './maps.js';
+import { chunksOf, readInPages } from './maps.js';
 
 /**
  * Why a face is in no person, as stored with it (Face.unassigned) and served by the API: core's explanation, with
@@ -44,10 +44,13 @@ const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Faces of a group for grouping: id, photo, embedding, quality and current person. */
 export async function groupingFaces(tx: Tx, groupId: string) {
-  const rows = await tx.face.findMany({
-    where: { groupId },
-    select: { id: true, imageId: true, personId: true, embedding: true, quality: true },
-  });
+  const rows = await readInPages((page) =>
+    tx.face.findMany({
+      where: { groupId },
+      select: { id: true, imageId: true, personId: true, embedding: true, quality: true },
+      ...page,
+    }),
+  );
   return rows.map((row) => ({
     id: row.id,
     photo: row.imageId,

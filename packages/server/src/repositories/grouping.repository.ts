@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FaceQuality, PersonCentroid } from '@facegroup/core';
 import type { Tx } from '../db/client.js';
 import { decodeEmbedding } from './face.repository.js';
-import { append, chunksOf } from './maps.js';
+import { append, chunksOf, readInPages } from './maps.js';
 
 /** What incremental grouping and the full regroup read and write, apart from the faces' persons themselves. */
 
@@ -91,7 +91,7 @@ export async function embeddingNormSample(tx: Tx, groupId: string, count: number
  */
 export async function groupingState(tx: Tx, groupId: string): Promise<string> {
   const [faces, persons, corrections] = await Promise.all([
-    tx.face.findMany({ where: { groupId }, select: { id: true, personId: true }, orderBy: { id: 'asc' } }),
+    readInPages((page) => tx.face.findMany({ where: { groupId }, select: { id: true, personId: true }, ...page })),
     tx.person.findMany({ where: { groupId }, select: { id: true, name: true, curated: true }, orderBy: { id: 'asc' } }),
     tx.correction.findMany({ where: { groupId, undoneAt: null }, select: { id: true }, orderBy: { id: 'asc' } }),
   ]);
