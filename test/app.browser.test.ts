@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, checkoutRoot, devPhoto } from './support/fixtures.js';
+import { CHROMIUM, CHROMIUM_ARGS, checkoutRoot, devPhoto, SUGGESTING_PHOTOS as PHOTOS } from './support/fixtures.js';
 import { gql } from './support/graphql.js';
 import { type RunningServer, startServer } from './support/server.js';
 
@@ -18,28 +18,6 @@ const execFileAsync = promisify(execFile);
  * undo, deleting a photo and forgetting a person; then the people grid and a person at phone width. What the page
  * shows is read from the DOM and compared with what the API says.
  */
-
-// Barack Obama (4 photos, one with Joe Biden), Joe Biden (3), Leonardo DiCaprio (4), Brad Pitt (2 group photos with
-// bystanders), Jeff Bezos (2) and John Lennon (2). At the default threshold, grouping keeps them apart but suggests
-// DiCaprio / Pitt and Bezos / Lennon as possibly one person: "different" is the true answer for both.
-const PHOTOS = [
-  'afr_2de116a8.jpg',
-  'afr_48f25a2b.jpg',
-  'afr_6627630a.jpg',
-  'afr_c4dfaedc.jpg',
-  'afr_1911e47a.jpg',
-  'afr_ef7047b9.jpg',
-  'dfc_0407d22f.jpg',
-  'dfc_730ceaac.jpg',
-  'dfc_93bcae4a.jpg',
-  'dfc_f1ccc98c.jpg',
-  'dfc_597f1ff8.jpg',
-  'dfc_cc3f4e6b.jpg',
-  'dfc_30a0b676.jpg',
-  'dfc_f808573a.jpg',
-  'ofc_60883f25.jpg',
-  'ofc_c7780bff.jpg',
-];
 
 const WEB = join(checkoutRoot, 'packages', 'web');
 const SCREENSHOTS = join(checkoutRoot, 'test', 'screenshots');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from './support/databases.js';
+import { SUGGESTING_PHOTOS as PHOTOS } from './support/fixtures.js';
 import { gql } from './support/graphql.js';
 import { devPhotos, type RunningServer, startServer } from './support/server.js';
 import { connect, Operation } from './support/subscriptions.js';
@@ -11,24 +12,6 @@ import { connect, Operation } from './support/subscriptions.js';
  * Grouping as jobs (issue 10): faces join persons after each batch, the job is GROUPING until the full regroup
  * that ends it, and the regroup's merge suggestions respect "different persons" through later regroups.
  */
-const PHOTOS = [
-  'afr_2de116a8.jpg',
-  'afr_48f25a2b.jpg',
-  'afr_6627630a.jpg',
-  'afr_c4dfaedc.jpg',
-  'afr_1911e47a.jpg',
-  'afr_ef7047b9.jpg',
-  'dfc_0407d22f.jpg',
-  'dfc_730ceaac.jpg',
-  'dfc_93bcae4a.jpg',
-  'dfc_f1ccc98c.jpg',
-  'dfc_597f1ff8.jpg',
-  'dfc_cc3f4e6b.jpg',
-  'dfc_30a0b676.jpg',
-  'dfc_f808573a.jpg',
-  'ofc_60883f25.jpg',
-  'ofc_c7780bff.jpg',
-];
 
 const SUGGESTIONS =
   'query($g: ID!) { group(id: $g) { mergeSuggestions(first: 50) { a { id faceCount } b { id faceCount } similarity } } }';
