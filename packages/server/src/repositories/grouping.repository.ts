@@ -32,11 +32,9 @@ export async function personCentroids(tx: Tx, groupId: string) {
   });
   const missing = persons.filter((person) => person.embeddingSum === null).map((person) => person.id);
   const summed = new Map<string, Float32Array[]>();
-  if (missing.length > 0) {
-    for (const chunk of chunksOf(missing)) {
-      const faces = await tx.face.findMany({ where: { personId: { in: chunk } }, select: { personId: true, embedding: true } });
-      for (const face of faces) append(summed, face.personId!, decodeEmbedding(face.embedding));
-    }
+  for (const chunk of chunksOf(missing)) {
+    const faces = await tx.face.findMany({ where: { personId: { in: chunk } }, select: { personId: true, embedding: true } });
+    for (const face of faces) append(summed, face.personId!, decodeEmbedding(face.embedding));
   }
   const sums = embeddingSums(summed);
   const centroids: PersonCentroid[] = persons.flatMap((person) => {
@@ -69,7 +67,7 @@ export function embeddingSums(members: Map<string, Float32Array[]>): Map<string,
   const sums = new Map<string, Float64Array>();
   for (const [id, embeddings] of members) {
     const sum = new Float64Array(embeddings[0]?.length ?? 0);
-    for (const embedding of embeddings) addInto(sum, embedding);
+    for (const embedding of embeddings) addEmbedding(sum, embedding);
     sums.set(id, sum);
   }
   return sums;
@@ -119,7 +117,8 @@ export async function mergeSuggestionsOf(tx: Tx, groupId: string): Promise<Store
   return group?.mergeSuggestions ? (JSON.parse(group.mergeSuggestions) as StoredSuggestion[]) : [];
 }
 
-function addInto(sum: Float64Array, embedding: Float32Array): void {
+/** Adds a face's embedding to a sum. */
+export function addEmbedding(sum: Float64Array, embedding: Float32Array): void {
   for (let d = 0; d < sum.length; d++) sum[d] += embedding[d];
 }
 

@@ -11,6 +11,7 @@ import type { Db, Tx } from '../db/client.js';
 import { standingDifferentPersons, standingNotThisPerson } from '../repositories/correction.repository.js';
 import { assignFaces, groupingFaces, personsOfFaces, type UnassignedReason } from '../repositories/face.repository.js';
 import {
+  addEmbedding,
   countNewFaces,
   embeddingNormSample,
   embeddingSums,
@@ -98,18 +99,17 @@ export class GroupingService {
     const read = [...new Set([...joinedPersons, ...persons.summed])];
     const now = await personsChangedAt(tx, read);
     if (read.some((id) => now.get(id) !== persons.changedAt.get(id))) throw new GroupChanged();
-    if (
-      (await countNewFaces(
-        tx,
-        faces.map((face) => face.id),
-      )) !== faces.length
-    )
-      throw new GroupChanged();
+    const stillNew = await countNewFaces(
+      tx,
+      faces.map((face) => face.id),
+    );
+    if (stillNew !== faces.length) throw new GroupChanged();
 
-    const embeddingOf = new Map(faces.map((face) => [face.id, face.embedding]));
-    const members = new Map<string, Float32Array[]>();
-    for (const centroid of persons.centroids) {
-      if (joinedPersons.has(centroid.id) || persons.summed.has(centroid.id)) members.set(centroid.id, []);
+    // A person's new sum is the one read (unchanged, as checked) plus its new faces' embeddings. Persons whose sum
+    // was summed from their faces for this call get it stored too.
+    const sums = new Map<string, Float64Array>();
+    for (const { id, embeddingSum } of persons.centroids) {
+      if (joinedPersons.has(id) || persons.summed.has(id)) sums.set(id, Float64Array.from(embeddingSum));
     }
     const facesOf = new Map<string, string[]>();
     for (const { faceId, personId } of joined) append(facesOf, personId, faceId);
@@ -118,11 +118,13 @@ export class GroupingService {
       const personId = await createPerson(tx, groupId);
       created.push(personId);
       facesOf.set(personId, cluster);
-      members.set(personId, []);
     }
+    const embeddingOf = new Map(faces.map((face) => [face.id, face.embedding]));
     for (const [personId, faceIds] of facesOf) {
       await assignFaces(tx, faceIds, personId, null);
-      for (const faceId of faceIds) members.get(personId)!.push(embeddingOf.get(faceId)!);
+      const sum = sums.get(personId) ?? new Float64Array(faces[0].embedding.length);
+      for (const faceId of faceIds) addEmbedding(sum, embeddingOf.get(faceId)!);
+      sums.set(personId, sum);
     }
     for (const { faceId, reasons, nearest } of unassigned) {
       const reason: UnassignedReason = {
@@ -132,12 +134,6 @@ export class GroupingService {
         threshold: this.options.threshold,
       };
       await assignFaces(tx, [faceId], null, reason);
-    }
-    // A person's new sum is the one read (unchanged, as checked) plus its new faces' embeddings.
-    const sums = embeddingSums(members);
-    for (const centroid of persons.centroids) {
-      const sum = sums.get(centroid.id);
-      if (sum) for (let d = 0; d < sum.length; d++) sum[d] += centroid.embeddingSum[d];
     }
     await refreshPersons(tx, sums.keys(), sums);
     return { changed: [...joinedPersons], created };
